@@ -1,0 +1,36 @@
+#!/bin/sh
+# deps.sh - install the Debian 12 packages kcert needs, only those missing.
+#
+#   scripts/deps.sh [build|test|fuzz|all]   (default: build)
+#
+# Runs apt-get only when a package is missing, so it is cheap to call from every
+# make target. Needs root (or sudo) only when something must be installed.
+set -eu
+
+build_pkgs="make gcc pkgconf libc6-dev libsqlite3-dev libjansson-dev libsodium-dev libidn2-dev sqlite3"
+test_pkgs="libcmocka-dev clang libclang-rt-14-dev"
+
+case "${1:-build}" in
+build) want="$build_pkgs" ;;
+test | fuzz | all) want="$build_pkgs $test_pkgs" ;;
+*) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "kcert: installing missing Debian packages:$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has no package lists yet; refresh them once per hour at most.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -60 2>/dev/null | head -n 1)" ]; then
+	$SUDO apt-get update -qq
+fi
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
