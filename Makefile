@@ -15,12 +15,13 @@ SAN ?=
 FUZZ ?=
 DEPS ?= scripts/deps.sh
 KCERT_DB ?= var/kcert.db
+VERSION := 0.1.0
 
 PKGS := sqlite3 jansson libsodium libidn2
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-	-Wformat=2 -Wvla -Wno-format-nonliteral
+	-Wformat=2 -Wvla -Wno-format-nonliteral -Wno-format-truncation
 CFLAGS_ALL = -std=c17 $(OPT) -g $(WARN) $(SANFLAGS) $(CFLAGS)
-CPPFLAGS_ALL = -D_GNU_SOURCE -Isrc -I$(O)/gen -MMD -MP $(CPPFLAGS)
+CPPFLAGS_ALL = -D_GNU_SOURCE -DKCERT_VERSION=\"$(VERSION)\" -Isrc -I$(O)/gen -MMD -MP $(CPPFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)

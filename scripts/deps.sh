@@ -8,7 +8,7 @@
 set -eu
 
 build_pkgs="make gcc pkgconf libc6-dev libsqlite3-dev libjansson-dev libsodium-dev libidn2-dev sqlite3"
-test_pkgs="libcmocka-dev clang libclang-rt-14-dev"
+test_pkgs="libcmocka-dev clang libclang-rt-14-dev gettext"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;

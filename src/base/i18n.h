@@ -13,8 +13,8 @@
 typedef enum kc_lang { KC_LANG_NB = 0, KC_LANG_NN = 1, KC_LANG_EN = 2 } kc_lang;
 
 /* Translate msgid into the current language; returns msgid when no entry. */
-const char *kc_tr(const char *msgid);
-const char *kc_tr_lang(kc_lang lang, const char *msgid);
+const char *kc_tr(const char *msgid) __attribute__((format_arg(1)));
+const char *kc_tr_lang(kc_lang lang, const char *msgid) __attribute__((format_arg(2)));
 
 #define _(s) kc_tr(s)
 #define N_(s) (s)

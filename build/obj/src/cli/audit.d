@@ -1,0 +1,12 @@
+build/obj/src/cli/audit.o: src/cli/audit.c src/audit/audit.h \
+ src/base/err.h src/store/store.h src/cli/cli.h src/base/kc.h \
+ src/base/buf.h src/base/i18n.h src/base/log.h src/base/banned.h
+src/audit/audit.h:
+src/base/err.h:
+src/store/store.h:
+src/cli/cli.h:
+src/base/kc.h:
+src/base/buf.h:
+src/base/i18n.h:
+src/base/log.h:
+src/base/banned.h:

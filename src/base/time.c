@@ -1,0 +1,93 @@
+/*
+ * time.c - UTC time stamps in ISO 8601.
+ */
+#include "base/time.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/kc.h"
+
+time_t kc_now(void)
+{
+	const char *fixed = getenv("KCERT_NOW");
+	time_t t;
+
+	if (fixed && *fixed && kc_time_parse(fixed, &t) == KC_OK)
+		return t;
+	return time(NULL);
+}
+
+char *kc_time_iso(time_t t, char *out)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, KC_TIME_STRLEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return out;
+}
+
+char *kc_time_now_iso(char *out)
+{
+	return kc_time_iso(kc_now(), out);
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int kc_time_parse(const char *s, time_t *t)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
+	const char *p;
+
+	if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
+	    s[7] != '-' || digits(s + 8, 2, &d))
+		return KC_EINVAL;
+	p = s + 10;
+	if (*p == 'T' || *p == ' ') {
+		if (strlen(p) < 9 || digits(p + 1, 2, &h) || p[3] != ':' || digits(p + 4, 2, &mi) ||
+		    p[6] != ':' || digits(p + 7, 2, &sec))
+			return KC_EINVAL;
+		p += 9;
+		if (*p == '.')
+			for (p++; isdigit((unsigned char)*p); p++)
+				;
+	}
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int oh, om;
+
+		if (strlen(p) != 6 || digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) ||
+		    oh > 23 || om > 59)
+			return KC_EINVAL;
+		off = (oh * 60 + om) * 60 * (*p == '+' ? 1 : -1);
+		p += 6;
+	}
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 60 ||
+	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))))
+		return KC_EINVAL;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*t = timegm(&tm) - off;
+	return KC_OK;
+}

@@ -1,0 +1,188 @@
+/*
+ * cli.c - the command table and what every verb shares: help, errors and exit
+ * codes, opening the store, reading input files.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/kc.h"
+
+const struct kc_cmd kc_commands[] = {
+	{ "init", cmd_init, 0, N_("create or upgrade the store and load the municipalities"),
+	  N_("usage: kcert [--db PATH] init\n\n"
+	     "Creates the store (default var/kcert.db) if needed, applies every pending\n"
+	     "migration and loads Norway's 15 counties and 357 municipalities (2024), KommuneCERT\n"
+	     "and its national partners. Safe to run again: nothing changes the second time.\n") },
+	{ "status", cmd_status, NEEDS_STORE | NEEDS_SCHEMA, N_("summarise what the store holds"),
+	  N_("usage: kcert [--db PATH] status [--format table|csv|json]\n") },
+	{ "db", cmd_db, NEEDS_STORE, N_("schema migrations and store information"),
+	  N_("usage: kcert [--db PATH] db migrate\n"
+	     "       kcert [--db PATH] db version\n") },
+	{ "org", cmd_org, NEEDS_STORE | NEEDS_SCHEMA, N_("list, show, add and change organisations"),
+	  N_("usage: kcert org list [--kind municipality|county|iks|cert|authority] [--county NAME]\n"
+	     "                      [--search TEXT] [--inactive] [--limit N] [--offset N]\n"
+	     "                      [--format table|csv|json]\n"
+	     "       kcert org show ORG [--format table|csv|json]\n"
+	     "       kcert org add --kind iks|cert|authority|municipality|county --name NAME\n"
+	     "                     [--slug SLUG] [--code CODE] [--county COUNTY] [--lang nb|nn|en]\n"
+	     "                     [--member] [--note TEXT] [--serves 3201,3203,...]\n"
+	     "       kcert org set ORG [--name NAME] [--lang nb|nn|en] [--member yes|no]\n"
+	     "                     [--active yes|no] [--note TEXT]\n"
+	     "       kcert org serve PROVIDER ORG...      kcert org unserve PROVIDER ORG...\n\n"
+	     "ORG is a kommunenummer (0301), a fylkesnummer (46), a slug (bergen) or #ID.\n") },
+	{ "contact", cmd_contact, NEEDS_STORE | NEEDS_SCHEMA, N_("the contacts of an organisation"),
+	  N_("usage: kcert contact add ORG --name NAME --email ADDRESS [--phone N]\n"
+	     "                        [--role security|it-operations|management|24x7|abuse|other]\n"
+	     "                        [--lang nb|nn|en] [--pgp FINGERPRINT] [--notices all|none|LIST]\n"
+	     "       kcert contact list [ORG] [--format table|csv|json]\n"
+	     "       kcert contact rm ORG ADDRESS\n") },
+	{ "asset", cmd_asset, NEEDS_STORE | NEEDS_SCHEMA, N_("the IP ranges, AS numbers, domains and hosts organisations own"),
+	  N_("usage: kcert asset add ORG cidr|asn|domain|host VALUE [--note TEXT]\n"
+	     "       kcert asset rm ORG cidr|asn|domain|host VALUE\n"
+	     "       kcert asset list [ORG] [--kind KIND] [--format table|csv|json]\n"
+	     "       kcert asset import [--skip-bad] FILE|-\n"
+	     "       kcert asset export [--format csv|json|table]\n\n"
+	     "A domain covers its subdomains; a host covers only itself. The same value cannot\n"
+	     "belong to two organisations; a range inside another organisation's range is a\n"
+	     "sub-allocation and wins for the addresses it covers. Import files are CSV with the\n"
+	     "header org,kind,value[,note] (as export writes them) or JSON [{\"org\":..., \"kind\":...,\n"
+	     "\"value\":..., \"note\":...}]. With a bad row nothing is imported unless --skip-bad.\n") },
+	{ "whois", cmd_whois, NEEDS_STORE | NEEDS_SCHEMA, N_("which organisation owns an IP address, AS number or domain"),
+	  N_("usage: kcert whois [--format table|csv|json] VALUE\n\n"
+	     "VALUE is an IP address, an AS number (AS64500), a domain, a URL or an e-mail address.\n"
+	     "The most specific registration wins. Exit status: 0 found, 1 no constituent owns it,\n"
+	     "2 invalid input.\n") },
+	{ "audit", cmd_audit, NEEDS_STORE | NEEDS_SCHEMA, N_("read and verify the audit log"),
+	  N_("usage: kcert audit list [--limit N] [--offset N] [--format table|csv|json]\n"
+	     "       kcert audit verify\n") },
+	{ "help", cmd_help, 0, N_("show help for a command"), N_("usage: kcert help [COMMAND]\n") },
+	{ "version", cmd_version, 0, N_("show the version"), N_("usage: kcert version\n") },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
+const struct kc_cmd *kc_cli_find(const char *name)
+{
+	for (const struct kc_cmd *c = kc_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+int kc_cli_fail(const kc_err *err, int rc)
+{
+	fprintf(stderr, "kcert: %s\n", err && err->msg[0] ? err->msg : kc_strerror(rc));
+	switch (rc) {
+	case KC_EINVAL:
+	case KC_EPARSE:
+	case KC_ENOENT:
+	case KC_EEXIST:
+	case KC_ETOOBIG:
+	case KC_EPERM:
+		return KC_EXIT_USAGE;
+	default:
+		return KC_EXIT_FAIL;
+	}
+}
+
+int kc_cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "kcert %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	fprintf(stderr, _("Try 'kcert help %s'.\n"), cmd);
+	return KC_EXIT_USAGE;
+}
+
+void kc_cli_help(const struct kc_cmd *c)
+{
+	printf("kcert %s - %s\n\n%s", c->name, _(c->summary), _(c->usage));
+}
+
+int kc_cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	}
+	return 0;
+}
+
+int kc_cli_open_store(struct kc_cli *cli, unsigned flags, kc_err *err)
+{
+	int rc = kc_store_open(cli->db, &cli->st, err);
+
+	if (rc)
+		return rc;
+	if (flags & NEEDS_SCHEMA)
+		rc = kc_store_check_schema(cli->st, err);
+	return rc;
+}
+
+int kc_cli_read_file(const char *path, size_t max, char **data, size_t *len, kc_err *err)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	char chunk[65536];
+	kc_buf b;
+	size_t n;
+	int rc = KC_OK;
+
+	if (!f)
+		return kc_err_set(err, KC_EIO, _("cannot open %s: %s"), path, strerror(errno));
+	kc_buf_init(&b, max);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		rc = kc_buf_add(&b, chunk, n);
+		if (rc) {
+			kc_err_set(err, rc, _("%s: larger than %zu bytes"), path, max);
+			break;
+		}
+	}
+	if (!rc && ferror(f))
+		rc = kc_err_set(err, KC_EIO, _("cannot read %s: %s"), path, strerror(errno));
+	if (f != stdin)
+		fclose(f);
+	if (rc) {
+		kc_buf_release(&b);
+		return rc;
+	}
+	*data = kc_buf_detach(&b, len);
+	return *data ? KC_OK : kc_err_set(err, KC_ENOMEM, "%s", kc_strerror(KC_ENOMEM));
+}
+
+int cmd_help(struct kc_cli *cli, int argc, char **argv)
+{
+	const struct kc_cmd *c;
+
+	(void)cli;
+	if (argc > 1) {
+		c = kc_cli_find(argv[1]);
+		if (!c)
+			return kc_cli_usage("help", _("no such command: %s"), argv[1]);
+		kc_cli_help(c);
+		return KC_EXIT_OK;
+	}
+	printf("%s", _("usage: kcert [--db PATH|URI] [--lang nb|nn|en] [--log-level LEVEL] COMMAND [ARGS]\n\n"));
+	printf("%s", _("Commands:\n"));
+	for (c = kc_commands; c->name; c++)
+		printf("  %-10s %s\n", c->name, _(c->summary));
+	printf("%s", _("\nThe store is --db, else $KCERT_DB, else var/kcert.db. 'kcert help COMMAND' tells more.\n"));
+	return KC_EXIT_OK;
+}
+
+int cmd_version(struct kc_cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	(void)argc;
+	(void)argv;
+	printf("kcert %s\n", KCERT_VERSION);
+	return KC_EXIT_OK;
+}
