@@ -17,7 +17,7 @@ DEPS ?= scripts/deps.sh
 KCERT_DB ?= var/kcert.db
 VERSION := 0.1.0
 
-PKGS := sqlite3 jansson libsodium libidn2
+PKGS := sqlite3 libpq jansson libsodium libidn2
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wvla -Wno-format-nonliteral -Wno-format-truncation
 CFLAGS_ALL = -std=c17 $(OPT) -g $(WARN) $(SANFLAGS) $(CFLAGS)

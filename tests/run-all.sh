@@ -70,6 +70,24 @@ for bin in build/kcert build/asan/kcert; do
 	done
 done
 
+# The same end-to-end suite on PostgreSQL: a throwaway cluster on a Unix socket.
+PGDIR=$(mktemp -d /tmp/kcert-pg.XXXXXX)
+if KCERT_TEST_PG=$(sh tests/pg.sh start "$PGDIR" 2>"$LOG/pg.log"); then
+	export KCERT_TEST_PG
+	for t in tests/e2e/test_*.sh; do
+		KCERT="$PWD/build/kcert" sh "$t" >"$LOG/e2e.log" 2>&1
+		grep -E 'passed, [0-9]+ failed|^FAIL' "$LOG/e2e.log" | head -n 40
+		tally "$LOG/e2e.log"
+	done
+	unset KCERT_TEST_PG
+	sh tests/pg.sh stop "$PGDIR"
+else
+	echo "postgresql: 0 passed, 1 failed (could not start a cluster)"
+	cat "$LOG/pg.log"
+	total_fail=$((total_fail + 1))
+	rm -rf "$PGDIR"
+fi
+
 # Fuzzing: build every harness with clang, run each briefly on a copy of its corpus.
 if make -j"$JOBS" O=build/fuzz FUZZ=1 CC=clang OPT=-O1 fuzz-build >"$LOG/fuzz-build.log" 2>&1; then
 	for h in build/fuzz/fuzz/fuzz_*; do

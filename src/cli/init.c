@@ -60,7 +60,7 @@ int cmd_init(struct kc_cli *cli, int argc, char **argv)
 		rc = kc_store_schema_version(cli->st, &version, &err);
 	if (rc)
 		return kc_cli_fail(&err, rc);
-	printf(_("Store %s (%s), schema version %d (%d migrations applied now).\n"), cli->db,
+	printf(_("Store %s (%s), schema version %d (%d migrations applied now).\n"), kc_store_target(cli->st),
 	       kc_store_engine(cli->st), version, applied);
 	printf(_("Register: %zu counties, %zu municipalities, %zu other organisations; %zu added, %zu updated.\n"),
 	       rep.counties, rep.municipalities, rep.others, rep.added, rep.updated);
@@ -101,7 +101,7 @@ int cmd_status(struct kc_cli *cli, int argc, char **argv)
 	}
 	kc_table_init(&t, cols, KC_ARRAY_LEN(cols));
 	if (fmt == KC_FMT_TABLE)
-		printf(_("Store %s (%s)\n"), cli->db, kc_store_engine(cli->st));
+		printf(_("Store %s (%s)\n"), kc_store_target(cli->st), kc_store_engine(cli->st));
 	for (size_t i = 0; i < KC_ARRAY_LEN(rows) && !rc; i++) {
 		int64_t n = 0;
 		char num[32];
@@ -138,7 +138,8 @@ int cmd_db(struct kc_cli *cli, int argc, char **argv)
 		rc = kc_store_schema_version(cli->st, &version, &err);
 		if (rc)
 			return kc_cli_fail(&err, rc);
-		printf(_("%s (%s): schema version %d; this program knows %d.\n"), cli->db, kc_store_engine(cli->st),
+		printf(_("%s (%s): schema version %d; this program knows %d.\n"), kc_store_target(cli->st),
+		       kc_store_engine(cli->st),
 		       version, kc_store_schema_latest());
 		return KC_EXIT_OK;
 	}

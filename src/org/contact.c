@@ -125,12 +125,12 @@ int kc_contact_rm(kc_store *st, const char *actor, int64_t org_id, const char *e
 	rc = kc_org_get_id(st, org_id, &o, err);
 	if (!rc)
 		rc = kc_store_scalar_int(st, err, &n,
-					 "SELECT count(*) FROM contact WHERE org_id = ? AND lower(email) = lower(?)",
+					 "SELECT count(*) FROM contact WHERE org_id = ? AND lower(email) = lower(CAST(? AS TEXT))",
 					 "it", org_id, email);
 	if (!rc && !n)
 		rc = kc_err_set(err, KC_ENOENT, _("%s is not a contact of %s"), email, o.slug);
 	if (!rc)
-		rc = kc_store_exec(st, err, NULL, "DELETE FROM contact WHERE org_id = ? AND lower(email) = lower(?)",
+		rc = kc_store_exec(st, err, NULL, "DELETE FROM contact WHERE org_id = ? AND lower(email) = lower(CAST(? AS TEXT))",
 				   "it", org_id, email);
 	if (!rc)
 		rc = kc_audit_appendf(st, err, actor, "contact.rm", o.slug, "%s", email);

@@ -179,7 +179,7 @@ int kc_org_list(kc_store *st, const kc_org_filter *f, kc_org **out, size_t *n, k
 		/* A county is also found by its plain name ("Vestland"). */
 		rc = kc_store_query(st, err, &cs,
 				    "SELECT " ORG_COLUMNS "WHERE o.kind = 'county' AND "
-				    "(o.code = ? OR o.slug = ? OR lower(o.name) = lower(?))",
+				    "(o.code = ? OR o.slug = ? OR lower(o.name) = lower(CAST(? AS TEXT)))",
 				    "ttt", f->county, f->county, f->county);
 		if (rc)
 			return rc;
@@ -191,8 +191,8 @@ int kc_org_list(kc_store *st, const kc_org_filter *f, kc_org **out, size_t *n, k
 	snprintf(like, sizeof(like), "%%%s%%", f->search ? f->search : "");
 	rc = kc_store_query(st, err, &s,
 			    "SELECT " ORG_COLUMNS
-			    "WHERE (? IS NULL OR o.kind = ?) AND (? = 0 OR o.county_id = ?) "
-			    "AND (? = 1 OR o.active = 1) AND lower(o.name) LIKE lower(?) "
+			    "WHERE (CAST(? AS TEXT) IS NULL OR o.kind = ?) AND (? = 0 OR o.county_id = ?) "
+			    "AND (? = 1 OR o.active = 1) AND lower(o.name) LIKE lower(CAST(? AS TEXT)) "
 			    "ORDER BY CASE o.kind WHEN 'cert' THEN 0 WHEN 'authority' THEN 1 "
 			    "WHEN 'county' THEN 2 WHEN 'iks' THEN 3 ELSE 4 END, o.code, o.name "
 			    "LIMIT ? OFFSET ?",
@@ -249,7 +249,7 @@ int kc_org_add(kc_store *st, const char *actor, const kc_org_new *o, int64_t *id
 	if (rc)
 		return rc;
 	rc = kc_store_scalar_int(st, err, &clash,
-				 "SELECT count(*) FROM org WHERE slug = ? OR (? IS NOT NULL AND code = ?)", "ttt",
+				 "SELECT count(*) FROM org WHERE slug = ? OR (CAST(? AS TEXT) IS NOT NULL AND code = ?)", "ttt",
 				 slug, o->code, o->code);
 	if (!rc && clash)
 		rc = kc_err_set(err, KC_EEXIST, _("an organisation with slug %s or code %s already exists"), slug,

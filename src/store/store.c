@@ -28,8 +28,7 @@ int kc_store_open(const char *target, kc_store **out, kc_err *err)
 	if (!target || !*target)
 		return kc_err_set(err, KC_EINVAL, _("no database given (--db or KCERT_DB)"));
 	if (is_pg_uri(target))
-		return kc_err_set(err, KC_EINVAL,
-				  _("this build has no PostgreSQL back end yet; use a SQLite file path"));
+		ops = &kc_store_pg_ops;
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return kc_err_set(err, KC_ENOMEM, "%s", kc_strerror(KC_ENOMEM));
@@ -72,6 +71,11 @@ static int savepoint(kc_store *st, const char *verb, int depth, kc_err *err)
 
 	snprintf(sql, sizeof(sql), "%s kc_sp%d", verb, depth);
 	return st->ops->exec_script(st, sql, err);
+}
+
+const char *kc_store_target(const kc_store *st)
+{
+	return st->target;
 }
 
 int kc_store_begin(kc_store *st, kc_err *err)

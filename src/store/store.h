@@ -3,7 +3,9 @@
  * later, PostgreSQL, behind one interface.
  *
  * Callers write SQL once, with `?` placeholders, in the subset both engines
- * accept (no engine-specific syntax outside src/store/). A back end is a struct
+ * accept (no engine-specific syntax outside src/store/). PostgreSQL infers a
+ * parameter's type from its context, so where there is none (`? IS NULL`, a
+ * function argument such as lower(?)) write CAST(? AS TEXT). A back end is a struct
  * of function pointers (kc_store_ops) chosen at open time from the target:
  * "postgresql://..." or "postgres://..." selects PostgreSQL, anything else is a
  * SQLite file path. Migrations use a few tokens that each back end expands
@@ -61,6 +63,7 @@ struct kc_stmt {
 };
 
 extern const kc_store_ops kc_store_sqlite_ops;
+extern const kc_store_ops kc_store_pg_ops;
 
 /* Open the store named by target (a path or a postgresql:// URI). */
 int kc_store_open(const char *target, kc_store **out, kc_err *err);
@@ -68,6 +71,8 @@ void kc_store_close(kc_store *st);
 
 /* Name of the back end ("sqlite", "postgresql"). */
 const char *kc_store_engine(const kc_store *st);
+/* What was opened, fit for messages: a path, or a URI without its password. */
+const char *kc_store_target(const kc_store *st);
 
 /* Transactions. They nest: the outermost begin/commit/rollback are the engine's
  * transaction, inner ones are savepoints, so an inner rollback undoes only the

@@ -9,9 +9,20 @@ T_PASS=0
 T_FAIL=0
 T_NAME=$(basename "$0" .sh)
 
+# With KCERT_TEST_PG set to a base URI (tests/pg.sh start), each test file gets
+# a fresh PostgreSQL database; otherwise a fresh SQLite file.
 t_begin() {
 	T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kcert-e2e.XXXXXX")
-	export KCERT_DB="$T_DIR/kcert.db"
+	chmod 755 "$T_DIR"
+	if [ -n "${KCERT_TEST_PG:-}" ]; then
+		T_PGDB="kcert_$(echo "$T_NAME" | tr -c 'a-z0-9_\n' '_')_$$"
+		psql -q -X "$KCERT_TEST_PG" -c "CREATE DATABASE $T_PGDB" >/dev/null || exit 1
+		export KCERT_DB=$(printf '%s' "$KCERT_TEST_PG" | sed "s|:///postgres?|:///$T_PGDB?|")
+		T_ENGINE=postgresql
+	else
+		export KCERT_DB="$T_DIR/kcert.db"
+		T_ENGINE=sqlite
+	fi
 	export KCERT_LANG=en
 	export KCERT_ACTOR="e2e:$T_NAME"
 	trap 't_cleanup' EXIT
@@ -19,6 +30,18 @@ t_begin() {
 
 t_cleanup() {
 	[ -n "${T_KEEP:-}" ] || rm -rf "$T_DIR"
+	if [ -n "${T_PGDB:-}" ] && [ -z "${T_KEEP:-}" ]; then
+		psql -q -X "$KCERT_TEST_PG" -c "DROP DATABASE IF EXISTS $T_PGDB" >/dev/null 2>&1
+	fi
+}
+
+# db_sql SQL: run SQL directly on the test's store, bypassing kcert.
+db_sql() {
+	if [ "$T_ENGINE" = postgresql ]; then
+		psql -q -X -v ON_ERROR_STOP=1 "$KCERT_DB" -c "$1" >/dev/null 2>&1
+	else
+		sqlite3 "$KCERT_DB" "$1" >/dev/null 2>&1
+	fi
 }
 
 t_ok() { T_PASS=$((T_PASS + 1)); }
@@ -61,6 +84,6 @@ expect_eq() {
 }
 
 t_end() {
-	echo "e2e $T_NAME: $T_PASS passed, $T_FAIL failed"
+	echo "e2e $T_NAME [$T_ENGINE]: $T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]
 }

@@ -132,9 +132,16 @@ expect_rc 0 "audit verify"
 run "$KCERT" audit list --limit 3 --format csv
 expect_out "contact.rm,bergen" "the latest change is audited"
 expect_out "e2e:test_registry" "with its actor"
-sqlite3 "$KCERT_DB" "UPDATE audit SET summary = 'x' WHERE seq = 5" 2>/dev/null
+db_sql "UPDATE audit SET summary = 'x' WHERE seq = 5"
 expect_eq "$?" "1" "the store refuses to edit the audit log"
-sqlite3 "$KCERT_DB" "DROP TRIGGER audit_no_update; UPDATE audit SET summary = 'forged' WHERE seq = 5"
+db_sql "DELETE FROM audit WHERE seq = 5"
+expect_eq "$?" "1" "the store refuses to delete from the audit log"
+if [ "$T_ENGINE" = postgresql ]; then
+	db_sql "DROP TRIGGER audit_no_change ON audit"
+else
+	db_sql "DROP TRIGGER audit_no_update"
+fi
+db_sql "UPDATE audit SET summary = 'forged' WHERE seq = 5"
 run "$KCERT" audit verify
 expect_rc 1 "audit verify finds a forged entry"
 expect_err "entry 5" "and names it"
