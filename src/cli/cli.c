@@ -19,9 +19,13 @@ const struct kc_cmd kc_commands[] = {
 	     "and its national partners. Safe to run again: nothing changes the second time.\n") },
 	{ "status", cmd_status, NEEDS_STORE | NEEDS_SCHEMA, N_("summarise what the store holds"),
 	  N_("usage: kcert [--db PATH] status [--format table|csv|json]\n") },
-	{ "db", cmd_db, NEEDS_STORE, N_("schema migrations and store information"),
+	{ "db", cmd_db, 0, N_("schema migrations and store information"),
 	  N_("usage: kcert [--db PATH] db migrate\n"
-	     "       kcert [--db PATH] db version\n") },
+	     "       kcert [--db PATH] db version\n"
+	     "       kcert db copy SRC DST\n\n"
+	     "copy moves every row of the store SRC into the empty store DST (a SQLite file into\n"
+	     "PostgreSQL: kcert db copy var/kcert.db postgresql://kcert@dbhost/kcert) and verifies\n"
+	     "row counts and checksums of every table.\n") },
 	{ "org", cmd_org, NEEDS_STORE | NEEDS_SCHEMA, N_("list, show, add and change organisations"),
 	  N_("usage: kcert org list [--kind municipality|county|iks|cert|authority] [--county NAME]\n"
 	     "                      [--search TEXT] [--inactive] [--limit N] [--offset N]\n"

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "org/seed.h"
+#include "store/copy.h"
 #include "base/kc.h"
 
 /* mkdir -p for the directory part of a SQLite path. */
@@ -117,6 +118,34 @@ int cmd_status(struct kc_cli *cli, int argc, char **argv)
 	return rc ? kc_cli_fail(&err, rc) : KC_EXIT_OK;
 }
 
+/* kcert db copy SRC DST: SQLite to PostgreSQL (or any store to an empty one). */
+static int db_copy(int argc, char **argv)
+{
+	kc_store *src = NULL, *dst = NULL;
+	kc_copy_report rep;
+	kc_err err;
+	int rc;
+
+	if (argc != 3)
+		return kc_cli_usage("db copy", _("give a source and a destination store"));
+	kc_err_clear(&err);
+	rc = kc_store_open(argv[1], &src, &err);
+	if (!rc)
+		rc = kc_store_open(argv[2], &dst, &err);
+	if (!rc)
+		rc = kc_store_copy(src, dst, &rep, &err);
+	if (!rc) {
+		for (size_t i = 0; i < rep.ntables; i++)
+			printf("%-12s %8lld  sha256:%s\n", rep.tables[i].name, (long long)rep.tables[i].rows,
+			       rep.tables[i].checksum);
+		printf(_("Copied %lld rows from %s to %s; row counts and checksums match.\n"), (long long)rep.rows,
+		       kc_store_target(src), kc_store_target(dst));
+	}
+	kc_store_close(src);
+	kc_store_close(dst);
+	return rc ? kc_cli_fail(&err, rc) : KC_EXIT_OK;
+}
+
 int cmd_db(struct kc_cli *cli, int argc, char **argv)
 {
 	int applied = 0, version = 0, rc;
@@ -124,7 +153,14 @@ int cmd_db(struct kc_cli *cli, int argc, char **argv)
 
 	kc_err_clear(&err);
 	if (argc < 2)
-		return kc_cli_usage("db", _("give a subcommand: migrate or version"));
+		return kc_cli_usage("db", _("give a subcommand: migrate, version or copy"));
+	if (!strcmp(argv[1], "copy"))
+		return db_copy(argc - 1, argv + 1);
+	if (strcmp(argv[1], "migrate") && strcmp(argv[1], "version"))
+		return kc_cli_usage("db", _("unknown subcommand: %s"), argv[1]);
+	rc = kc_cli_open_store(cli, NEEDS_STORE, &err);
+	if (rc)
+		return kc_cli_fail(&err, rc);
 	if (!strcmp(argv[1], "migrate")) {
 		rc = kc_store_migrate(cli->st, &applied, &err);
 		if (!rc)
@@ -134,14 +170,10 @@ int cmd_db(struct kc_cli *cli, int argc, char **argv)
 		printf(_("Schema version %d (%d migrations applied now).\n"), version, applied);
 		return KC_EXIT_OK;
 	}
-	if (!strcmp(argv[1], "version")) {
-		rc = kc_store_schema_version(cli->st, &version, &err);
-		if (rc)
-			return kc_cli_fail(&err, rc);
-		printf(_("%s (%s): schema version %d; this program knows %d.\n"), kc_store_target(cli->st),
-		       kc_store_engine(cli->st),
-		       version, kc_store_schema_latest());
-		return KC_EXIT_OK;
-	}
-	return kc_cli_usage("db", _("unknown subcommand: %s"), argv[1]);
+	rc = kc_store_schema_version(cli->st, &version, &err);
+	if (rc)
+		return kc_cli_fail(&err, rc);
+	printf(_("%s (%s): schema version %d; this program knows %d.\n"), kc_store_target(cli->st),
+	       kc_store_engine(cli->st), version, kc_store_schema_latest());
+	return KC_EXIT_OK;
 }

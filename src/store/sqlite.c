@@ -235,6 +235,12 @@ static int sq_column_is_null(kc_stmt *s, int col)
 	return sqlite3_column_type(S(s), col) == SQLITE_NULL;
 }
 
+static void sq_reset(kc_stmt *s)
+{
+	sqlite3_reset(S(s));
+	sqlite3_clear_bindings(S(s));
+}
+
 static void sq_finalize(kc_stmt *ks)
 {
 	struct sq_stmt *s = (struct sq_stmt *)ks;
@@ -280,6 +286,7 @@ const kc_store_ops kc_store_sqlite_ops = {
 	.column_text = sq_column_text,
 	.column_int = sq_column_int,
 	.column_is_null = sq_column_is_null,
+	.reset = sq_reset,
 	.finalize = sq_finalize,
 	.begin = sq_begin,
 	.commit = sq_commit,

@@ -178,6 +178,11 @@ int kc_stmt_is_null(kc_stmt *s, int col)
 	return s->st->ops->column_is_null(s, col);
 }
 
+void kc_stmt_reset(kc_stmt *s)
+{
+	s->st->ops->reset(s);
+}
+
 void kc_stmt_finalize(kc_stmt *s)
 {
 	if (s)

@@ -45,10 +45,14 @@ typedef struct kc_store_ops {
 	const char *(*column_text)(kc_stmt *s, int col);
 	int64_t (*column_int)(kc_stmt *s, int col);
 	int (*column_is_null)(kc_stmt *s, int col);
+	void (*reset)(kc_stmt *s);
 	void (*finalize)(kc_stmt *s);
 	int (*begin)(kc_store *st, kc_err *err);
 	int (*commit)(kc_store *st, kc_err *err);
 	int (*rollback)(kc_store *st);
+	/* After rows were inserted with explicit keys: move the table's key
+	 * generator past them (NULL when the engine needs nothing). */
+	int (*reset_sequence)(kc_store *st, const char *table, kc_err *err);
 } kc_store_ops;
 
 struct kc_store {
@@ -93,6 +97,8 @@ const char *kc_stmt_column_name(kc_stmt *s, int col);
 const char *kc_stmt_text(kc_stmt *s, int col); /* NULL for SQL NULL */
 int64_t kc_stmt_int(kc_stmt *s, int col);
 int kc_stmt_is_null(kc_stmt *s, int col);
+/* Clear bindings and results so that the statement can run again. */
+void kc_stmt_reset(kc_stmt *s);
 void kc_stmt_finalize(kc_stmt *s);
 
 /*

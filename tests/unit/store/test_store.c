@@ -1,6 +1,7 @@
 /* Unit tests: the store interface on SQLite — migrations, nested transactions,
  * typed statements, settings, and the expansion of engine-specific migration SQL. */
 #include "../test.h"
+#include "store/copy.h"
 #include "store/store.h"
 
 static void migrates_once(void **state)
@@ -130,16 +131,50 @@ static void expands_engine_sections(void **state)
 	free(b);
 }
 
-static void refuses_postgres_until_built(void **state)
+static void refuses_bad_targets(void **state)
 {
 	kc_store *st = NULL;
 	kc_err err;
 
 	(void)state;
-	assert_int_equal(kc_store_open("postgresql://localhost/kcert", &st, &err), KC_EINVAL);
+	/* Nothing listens there: a clear I/O error naming the target, no password. */
+	assert_int_equal(kc_store_open("postgresql://kcert:hemmelig@/kcert?host=/nonexistent&connect_timeout=2", &st, &err),
+			 KC_EIO);
 	assert_null(st);
+	assert_null(strstr(err.msg, "hemmelig"));
 	assert_int_equal(kc_store_open("", &st, &err), KC_EINVAL);
 	assert_int_equal(kc_store_open("/nonexistent-dir/x/y.db", &st, &err), KC_EIO);
+}
+
+/* Every table of the schema must be in the copy list, or db copy loses it. */
+static void copy_lists_every_table(void **state)
+{
+	char path[256];
+	kc_store *st = test_store(1, path);
+	kc_stmt *s;
+	kc_err err;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(kc_store_query(st, &err, &s,
+					"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+					"AND name != 'schema_migration'",
+					""),
+			 0);
+	while (kc_stmt_step(s, &err) == KC_ROW) {
+		const char *t = kc_stmt_text(s, 0);
+		size_t i;
+
+		for (i = 0; i < kc_copy_ntables; i++)
+			if (!strcmp(t, kc_copy_tables[i]))
+				break;
+		if (i == kc_copy_ntables)
+			fail_msg("table %s is not in kc_copy_tables", t);
+		n++;
+	}
+	kc_stmt_finalize(s);
+	assert_int_equal((size_t)n, kc_copy_ntables);
+	test_store_done(st, path);
 }
 
 int main(void)
@@ -149,7 +184,8 @@ int main(void)
 		cmocka_unit_test(transactions_nest_and_roll_back),
 		cmocka_unit_test(statements_bind_and_read),
 		cmocka_unit_test(expands_engine_sections),
-		cmocka_unit_test(refuses_postgres_until_built),
+		cmocka_unit_test(refuses_bad_targets),
+		cmocka_unit_test(copy_lists_every_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
