@@ -43,7 +43,7 @@ static struct sq_db *DB(kc_store *st)
 static int sq_fail(kc_store *st, kc_err *err, const char *what)
 {
 	sqlite3 *db = DB(st)->db;
-	int code = sqlite3_errcode(db);
+	int code = sqlite3_errcode(db) & 0xff; /* the primary code of an extended one */
 	int kc = KC_ESTORE;
 
 	if (code == SQLITE_CONSTRAINT)

@@ -133,9 +133,9 @@ run "$KCERT" audit list --limit 3 --format csv
 expect_out "contact.rm,bergen" "the latest change is audited"
 expect_out "e2e:test_registry" "with its actor"
 db_sql "UPDATE audit SET summary = 'x' WHERE seq = 5"
-expect_eq "$?" "1" "the store refuses to edit the audit log"
+expect_eq "$([ $? -ne 0 ] && echo refused)" "refused" "the store refuses to edit the audit log"
 db_sql "DELETE FROM audit WHERE seq = 5"
-expect_eq "$?" "1" "the store refuses to delete from the audit log"
+expect_eq "$([ $? -ne 0 ] && echo refused)" "refused" "the store refuses to delete from the audit log"
 if [ "$T_ENGINE" = postgresql ]; then
 	db_sql "DROP TRIGGER audit_no_change ON audit"
 else

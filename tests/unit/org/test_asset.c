@@ -162,8 +162,11 @@ static void import_is_all_or_nothing(void **state)
 	kc_import_report_release(&rep);
 	assert_int_equal(kc_asset_import(f->st, "t", "e.csv", "", 0, 0, &rep, &err), KC_EPARSE);
 	kc_import_report_release(&rep);
-	assert_int_equal(kc_asset_import(f->st, "t", "x.json", "[1, {\"org\": \"0301\"}]", 21, 0, &rep, &err),
-			 KC_EPARSE);
+	{
+		static const char js[] = "[1, {\"org\": \"0301\"}]";
+
+		assert_int_equal(kc_asset_import(f->st, "t", "x.json", js, strlen(js), 0, &rep, &err), KC_EPARSE);
+	}
 	assert_int_equal(rep.nproblems, 2);
 	kc_import_report_release(&rep);
 }
