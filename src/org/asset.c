@@ -109,7 +109,7 @@ int kc_asset_list(kc_store *st, int64_t org_id, const char *kind, kc_asset **out
 		return kc_err_set(err, KC_EINVAL, _("%s: unknown asset kind (cidr, asn, domain, host)"), kind);
 	rc = kc_store_query(st, err, &s,
 			    "SELECT " ASSET_COLUMNS "WHERE (? = 0 OR a.org_id = ?) AND (CAST(? AS TEXT) IS NULL OR a.kind = ?) "
-			    "ORDER BY o.code, o.slug, a.kind, a.value",
+			    "ORDER BY COALESCE(o.code, ''), o.slug, a.kind, a.value",
 			    "iitt", org_id, org_id, kind, kind);
 	return rc ? rc : kc_store_collect(s, sizeof(**out), fill_asset, (void **)out, n, err);
 }

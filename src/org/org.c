@@ -194,7 +194,7 @@ int kc_org_list(kc_store *st, const kc_org_filter *f, kc_org **out, size_t *n, k
 			    "WHERE (CAST(? AS TEXT) IS NULL OR o.kind = ?) AND (? = 0 OR o.county_id = ?) "
 			    "AND (? = 1 OR o.active = 1) AND lower(o.name) LIKE lower(CAST(? AS TEXT)) "
 			    "ORDER BY CASE o.kind WHEN 'cert' THEN 0 WHEN 'authority' THEN 1 "
-			    "WHEN 'county' THEN 2 WHEN 'iks' THEN 3 ELSE 4 END, o.code, o.name "
+			    "WHEN 'county' THEN 2 WHEN 'iks' THEN 3 ELSE 4 END, COALESCE(o.code, ''), o.name "
 			    "LIMIT ? OFFSET ?",
 			    "ttiiitii", f->kind, f->kind, county_id, county_id, (int64_t)(f->inactive != 0),
 			    like, f->limit ? (int64_t)f->limit : INT64_MAX, (int64_t)f->offset);
@@ -367,7 +367,7 @@ int kc_org_clients(kc_store *st, int64_t provider, kc_org **out, size_t *n, kc_e
 	kc_stmt *s;
 	int rc = kc_store_query(st, err, &s,
 				"SELECT " ORG_COLUMNS "JOIN org_serves sv ON sv.client_id = o.id "
-				"WHERE sv.provider_id = ? ORDER BY o.code, o.name",
+				"WHERE sv.provider_id = ? ORDER BY COALESCE(o.code, ''), o.name",
 				"i", provider);
 
 	return rc ? rc : kc_store_collect(s, sizeof(**out), fill_org, (void **)out, n, err);
