@@ -19,7 +19,9 @@ VERSION := 0.1.0
 
 PKGS := sqlite3 libpq jansson libsodium libidn2
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-	-Wformat=2 -Wvla -Wno-format-nonliteral -Wno-format-truncation
+	-Wformat=2 -Wvla -Wno-format-nonliteral
+# gcc warns that messages may be cut at their buffer size; that is intended.
+WARN += $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
 CFLAGS_ALL = -std=c17 $(OPT) -g $(WARN) $(SANFLAGS) $(CFLAGS)
 CPPFLAGS_ALL = -D_GNU_SOURCE -DKCERT_VERSION=\"$(VERSION)\" -Isrc -I$(O)/gen -MMD -MP $(CPPFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -30,7 +32,7 @@ ifeq ($(SAN),1)
 SANFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 ifeq ($(FUZZ),1)
-SANFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+SANFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
 LIB_SRC := $(filter-out src/main.c src/cli/%,$(wildcard src/*/*.c))

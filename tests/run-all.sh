@@ -90,7 +90,8 @@ fi
 
 # Fuzzing: build every harness with clang, run each briefly on a copy of its corpus.
 if make -j"$JOBS" O=build/fuzz FUZZ=1 CC=clang OPT=-O1 fuzz-build >"$LOG/fuzz-build.log" 2>&1; then
-	for h in build/fuzz/fuzz/fuzz_*; do
+	for src in fuzz/fuzz_*.c; do
+		h=build/fuzz/fuzz/$(basename "$src" .c)
 		name=$(basename "$h")
 		corpus=$(mktemp -d)
 		[ -d "fuzz/corpus/$name" ] && cp -r "fuzz/corpus/$name/." "$corpus/"

@@ -386,7 +386,8 @@ static int build_family(struct family *fm, size_t *mem)
 	uint32_t *stack;
 	size_t sp = 0;
 
-	qsort(fm->p, fm->n, sizeof(*fm->p), cmp_prefix);
+	if (fm->n)
+		qsort(fm->p, fm->n, sizeof(*fm->p), cmp_prefix);
 	fm->starts = malloc((2 * fm->n + 2) * sizeof(*fm->starts));
 	fm->entry = malloc((2 * fm->n + 2) * sizeof(*fm->entry));
 	stack = malloc((fm->n + 1) * sizeof(*stack));
@@ -415,8 +416,15 @@ static int build_family(struct family *fm, size_t *mem)
 			emit(fm, end + 1, sp ? stack[sp - 1] : NONE);
 	}
 	free(stack);
-	if (fm->nint > 1 && build_node(fm, 0, fm->nint, fm->bits, 16, mem) == NONE - 1)
-		return KC_ENOMEM;
+	/* The root's width grows with the data, up to 16 bits (512 KiB of index). */
+	if (fm->nint > LEAF_MAX) {
+		unsigned stride = 4;
+
+		while (stride < 16 && ((size_t)1 << stride) < fm->nint)
+			stride++;
+		if (build_node(fm, 0, fm->nint, fm->bits, stride, mem) == NONE - 1)
+			return KC_ENOMEM;
+	}
 	return KC_OK;
 }
 
