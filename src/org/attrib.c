@@ -52,7 +52,9 @@ struct family {
 	struct prefix *p;
 	size_t n, cap;
 	u128 *starts;	      /* interval starts */
+	uint32_t *starts32;   /* the same as 32-bit keys, for IPv4 (smaller, so faster to search) */
 	uint32_t *entry;      /* interval -> prefix index, or NONE */
+	uint32_t *val;	      /* interval -> the prefix's value (saves a load on the fast path) */
 	size_t nint;
 	struct node *nodes;
 	size_t nnodes, nodes_cap;
@@ -169,7 +171,9 @@ void kc_attrib_free(kc_attrib *a)
 		free(fm->nodes);
 		free(fm->p);
 		free(fm->starts);
+		free(fm->starts32);
 		free(fm->entry);
+		free(fm->val);
 	}
 	for (size_t i = 0; i < a->tcap; i++)
 		free(a->tab[i].key);
@@ -209,9 +213,10 @@ int kc_attrib_add_prefix(kc_attrib *a, const kc_cidr *prefix, uint32_t value, kc
 	fm = &a->fam[c.addr.family == 4 ? 0 : 1];
 	if (c.len > fm->bits)
 		return kc_err_set(err, KC_EINVAL, _("bad prefix length"));
+	memset(key, 0, sizeof(key));
 	key[0] = (char)c.addr.family;
 	key[1] = (char)c.len;
-	memcpy(key + 2, c.addr.bytes, 16);
+	memcpy(key + 2, c.addr.bytes, c.addr.family == 4 ? 4 : 16);
 	rc = tab_put(a, key, sizeof(key), value, 0);
 	if (rc == KC_EEXIST) {
 		char text[KC_CIDR_STRLEN];
@@ -416,6 +421,20 @@ static int build_family(struct family *fm, size_t *mem)
 			emit(fm, end + 1, sp ? stack[sp - 1] : NONE);
 	}
 	free(stack);
+	fm->val = malloc((fm->nint + 1) * sizeof(*fm->val));
+	if (!fm->val)
+		return KC_ENOMEM;
+	for (size_t i = 0; i < fm->nint; i++)
+		fm->val[i] = fm->entry[i] == NONE ? 0 : fm->p[fm->entry[i]].value;
+	*mem += fm->nint * sizeof(*fm->val);
+	if (fm->bits == 32) {
+		fm->starts32 = malloc((fm->nint + 1) * sizeof(*fm->starts32));
+		if (!fm->starts32)
+			return KC_ENOMEM;
+		for (size_t i = 0; i < fm->nint; i++)
+			fm->starts32[i] = (uint32_t)fm->starts[i];
+		*mem += fm->nint * sizeof(*fm->starts32);
+	}
 	/* The root's width grows with the data, up to 16 bits (512 KiB of index). */
 	if (fm->nint > LEAF_MAX) {
 		unsigned stride = 4;
@@ -470,6 +489,19 @@ static size_t find_interval(const struct family *fm, u128 key)
 		}
 	}
 	/* Last start <= key in [lo, hi); if none, the interval before lo. */
+	if (fm->starts32) {
+		uint32_t k32 = (uint32_t)key;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (fm->starts32[mid] <= k32)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo ? lo - 1 : 0;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -481,26 +513,44 @@ static size_t find_interval(const struct family *fm, u128 key)
 	return lo ? lo - 1 : 0;
 }
 
+static uint64_t be64(const uint8_t *b)
+{
+	uint64_t v;
+
+	memcpy(&v, b, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
 static const struct family *family_for(const kc_attrib *a, const kc_ip *ip, u128 *key)
 {
-	kc_ip u = kc_ip_unmap(ip);
-
-	*key = key_of(&u);
-	return &a->fam[u.family == 4 ? 0 : 1];
+	if (ip->family == 4) {
+		*key = (u128)(be64(ip->bytes) >> 32);
+		return &a->fam[0];
+	}
+	*key = (u128)be64(ip->bytes) << 64 | be64(ip->bytes + 8);
+	/* ::ffff:a.b.c.d is IPv4 */
+	if ((*key >> 32) == 0xffff) {
+		*key &= 0xffffffffu;
+		return &a->fam[0];
+	}
+	return &a->fam[1];
 }
 
 int kc_attrib_ip1(const kc_attrib *a, const kc_ip *ip, uint32_t *value)
 {
 	u128 key;
 	const struct family *fm = family_for(a, ip, &key);
-	uint32_t e;
+	size_t i;
 
 	if (!fm->nint)
 		return 0;
-	e = fm->entry[find_interval(fm, key)];
-	if (e == NONE)
+	i = find_interval(fm, key);
+	if (fm->entry[i] == NONE)
 		return 0;
-	*value = fm->p[e].value;
+	*value = fm->val[i];
 	return 1;
 }
 
