@@ -108,9 +108,13 @@ expect_eq "$(printf '%s\n' "$OUT" | wc -l)" "1" "only the header remains"
 
 # Languages: bokmål is the default, nynorsk and English selectable.
 run env KCERT_LANG= "$KCERT" org show 9999
-expect_err "Ingen organisasjon 9999|ingen organisasjon 9999" "bokmål by default"
+expect_err "ingen organisasjon 9999 \\(oppgi kommunenummer" "bokmål by default"
 run "$KCERT" --lang nn org show 9999
-expect_err "[Ii]ngen organisasjon 9999|[Ii]nga organisasjon|[Ii]kkje" "nynorsk with --lang nn"
+expect_err "ingen organisasjon 9999 \\(oppgje kommunenummer" "nynorsk with --lang nn"
+run env KCERT_LANG=nn "$KCERT" org list --kind county
+expect_out "^Kode +Slug +Namn +Type +Fylke" "nynorsk column headers with KCERT_LANG=nn"
+run "$KCERT" org show 9999
+expect_err "no organisation 9999 \\(give a kommunenummer" "English with KCERT_LANG=en"
 
 # Help.
 run "$KCERT" help org
