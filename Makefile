@@ -124,4 +124,4 @@ test:
 clean:
 	rm -rf build
 
--include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(O) -name '*.d' -not -path '*/fuzz/*' 2>/dev/null)

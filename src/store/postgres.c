@@ -1,8 +1,8 @@
 /*
  * postgres.c - the PostgreSQL back end of the store (libpq).
  *
- * One connection per kc_store. Statements are prepared on the server once per
- * connection (named kc_N, cached by SQL text) after the portable `?`
+ * One connection per kc_store. Statements are prepared on the server (named
+ * kc_N; the store keeps them for reuse) after the portable `?`
  * placeholders are rewritten to $1, $2, ... outside string literals and quoted
  * identifiers. Parameters travel as text and the server infers their types
  * from the statement. Results come back whole (PQexecPrepared) and step()
@@ -21,7 +21,6 @@
 #include "store/store.h"
 #include "base/kc.h"
 
-#define CACHE_SLOTS 128
 #define MAX_PARAMS 64
 
 struct pg_stmt {
@@ -32,19 +31,11 @@ struct pg_stmt {
 	int lengths[MAX_PARAMS];
 	PGresult *res;
 	int row, nrows, executed;
-	int slot;
-};
-
-struct pg_cache_entry {
-	char *sql;
-	struct pg_stmt *stmt;
-	int in_use;
 };
 
 struct pg_db {
 	PGconn *conn;
 	int next_name;
-	struct pg_cache_entry cache[CACHE_SLOTS];
 };
 
 static struct pg_db *DB(kc_store *st)
@@ -158,13 +149,6 @@ static void pg_close(kc_store *st)
 
 	if (!d)
 		return;
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		if (d->cache[i].stmt) {
-			stmt_clear(d->cache[i].stmt);
-			free(d->cache[i].stmt);
-		}
-		free(d->cache[i].sql);
-	}
 	PQfinish(d->conn);
 	free(d);
 	st->impl = NULL;
@@ -209,27 +193,12 @@ static int pg_prepare(kc_store *st, const char *sql, kc_stmt **out, kc_err *err)
 	struct pg_stmt *s;
 	PGresult *res;
 	kc_buf text;
-	int free_slot = -1, n;
+	int n;
 
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		struct pg_cache_entry *e = &d->cache[i];
-
-		if (!e->sql) {
-			if (free_slot < 0)
-				free_slot = i;
-			continue;
-		}
-		if (!e->in_use && !strcmp(e->sql, sql)) {
-			e->in_use = 1;
-			*out = &e->stmt->base;
-			return KC_OK;
-		}
-	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return kc_err_set(err, KC_ENOMEM, "%s", kc_strerror(KC_ENOMEM));
 	s->base.st = st;
-	s->slot = -1;
 	kc_buf_init(&text, 1u << 20);
 	n = rewrite_placeholders(sql, &text);
 	if (n < 0) {
@@ -249,14 +218,6 @@ static int pg_prepare(kc_store *st, const char *sql, kc_stmt **out, kc_err *err)
 		return rc;
 	}
 	PQclear(res);
-	if (free_slot >= 0) {
-		d->cache[free_slot].sql = strdup(sql);
-		if (d->cache[free_slot].sql) {
-			d->cache[free_slot].stmt = s;
-			d->cache[free_slot].in_use = 1;
-			s->slot = free_slot;
-		}
-	}
 	*out = &s->base;
 	return KC_OK;
 }
@@ -376,12 +337,8 @@ static void pg_finalize(kc_stmt *ks)
 	struct pg_stmt *s = S(ks);
 
 	stmt_clear(s);
-	if (s->slot >= 0) {
-		DB(ks->st)->cache[s->slot].in_use = 0;
-		return;
-	}
-	/* Not cached: drop the server-side statement too. */
-	{
+	/* Drop the server-side statement too (a closing connection drops them all). */
+	if (DB(ks->st)) {
 		char sql[40];
 		PGresult *res;
 

@@ -5,7 +5,6 @@
  * timeout, so that a CLI run and the server can share the file. Write
  * transactions start with BEGIN IMMEDIATE: taking the write lock up front means
  * two writers queue on the busy timeout instead of failing on lock upgrade.
- * Prepared statements are cached by their SQL text and reused.
  */
 #include <errno.h>
 #include <sqlite3.h>
@@ -15,24 +14,15 @@
 #include "store/store.h"
 #include "base/kc.h"
 
-#define CACHE_SLOTS 64
 #define BUSY_TIMEOUT_MS 10000
 
 struct sq_stmt {
 	kc_stmt base;
 	sqlite3_stmt *s;
-	int slot; /* cache slot, or -1 when not cached */
-};
-
-struct sq_cache_entry {
-	char *sql;
-	struct sq_stmt *stmt;
-	int in_use;
 };
 
 struct sq_db {
 	sqlite3 *db;
-	struct sq_cache_entry cache[CACHE_SLOTS];
 };
 
 static struct sq_db *DB(kc_store *st)
@@ -116,13 +106,6 @@ static void sq_close(kc_store *st)
 
 	if (!d)
 		return;
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		if (d->cache[i].stmt) {
-			sqlite3_finalize(d->cache[i].stmt->s);
-			free(d->cache[i].stmt);
-		}
-		free(d->cache[i].sql);
-	}
 	sqlite3_close_v2(d->db);
 	free(d);
 	st->impl = NULL;
@@ -130,41 +113,14 @@ static void sq_close(kc_store *st)
 
 static int sq_prepare(kc_store *st, const char *sql, kc_stmt **out, kc_err *err)
 {
-	struct sq_db *d = DB(st);
-	struct sq_stmt *s;
-	int free_slot = -1;
+	struct sq_stmt *s = calloc(1, sizeof(*s));
 
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		struct sq_cache_entry *e = &d->cache[i];
-
-		if (!e->sql) {
-			if (free_slot < 0)
-				free_slot = i;
-			continue;
-		}
-		if (!e->in_use && !strcmp(e->sql, sql)) {
-			e->in_use = 1;
-			*out = &e->stmt->base;
-			return KC_OK;
-		}
-	}
-	s = calloc(1, sizeof(*s));
 	if (!s)
 		return kc_err_set(err, KC_ENOMEM, "%s", kc_strerror(KC_ENOMEM));
 	s->base.st = st;
-	s->slot = -1;
-	if (sqlite3_prepare_v3(d->db, sql, -1, free_slot >= 0 ? SQLITE_PREPARE_PERSISTENT : 0, &s->s,
-			       NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v3(DB(st)->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->s, NULL) != SQLITE_OK) {
 		free(s);
 		return sq_fail(st, err, _("cannot prepare statement"));
-	}
-	if (free_slot >= 0) {
-		d->cache[free_slot].sql = strdup(sql);
-		if (d->cache[free_slot].sql) {
-			d->cache[free_slot].stmt = s;
-			d->cache[free_slot].in_use = 1;
-			s->slot = free_slot;
-		}
 	}
 	*out = &s->base;
 	return KC_OK;
@@ -245,12 +201,6 @@ static void sq_finalize(kc_stmt *ks)
 {
 	struct sq_stmt *s = (struct sq_stmt *)ks;
 
-	if (s->slot >= 0) {
-		sqlite3_reset(s->s);
-		sqlite3_clear_bindings(s->s);
-		DB(ks->st)->cache[s->slot].in_use = 0;
-		return;
-	}
 	sqlite3_finalize(s->s);
 	free(s);
 }

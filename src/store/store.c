@@ -54,7 +54,15 @@ void kc_store_close(kc_store *st)
 		return;
 	if (st->in_tx)
 		st->ops->rollback(st);
+	/* Close first: a statement finalized after its connection is gone has no
+	 * server-side work left (SQLite's close_v2 waits for it; PostgreSQL
+	 * dropped it with the connection). */
 	st->ops->close(st);
+	for (int i = 0; i < KC_STMT_CACHE; i++) {
+		if (st->cache[i].stmt)
+			st->ops->finalize(st->cache[i].stmt);
+		free(st->cache[i].sql);
+	}
 	free(st->target);
 	free(st);
 }
@@ -123,7 +131,29 @@ void kc_store_rollback(kc_store *st)
 
 int kc_store_prepare(kc_store *st, const char *sql, kc_stmt **out, kc_err *err)
 {
-	return st->ops->prepare(st, sql, out, err);
+	int free_slot = -1, rc;
+
+	for (int i = 0; i < KC_STMT_CACHE; i++) {
+		if (!st->cache[i].sql) {
+			if (free_slot < 0)
+				free_slot = i;
+		} else if (!st->cache[i].in_use && !strcmp(st->cache[i].sql, sql)) {
+			st->cache[i].in_use = 1;
+			*out = st->cache[i].stmt;
+			return KC_OK;
+		}
+	}
+	rc = st->ops->prepare(st, sql, out, err);
+	if (rc)
+		return rc;
+	(*out)->st = st;
+	(*out)->slot = 0;
+	if (free_slot >= 0 && (st->cache[free_slot].sql = strdup(sql))) {
+		st->cache[free_slot].stmt = *out;
+		st->cache[free_slot].in_use = 1;
+		(*out)->slot = free_slot + 1;
+	}
+	return KC_OK;
 }
 
 int kc_stmt_bind_text(kc_stmt *s, int idx, const char *v)
@@ -185,8 +215,14 @@ void kc_stmt_reset(kc_stmt *s)
 
 void kc_stmt_finalize(kc_stmt *s)
 {
-	if (s)
-		s->st->ops->finalize(s);
+	if (!s)
+		return;
+	if (s->slot) { /* back to the cache */
+		s->st->ops->reset(s);
+		s->st->cache[s->slot - 1].in_use = 0;
+		return;
+	}
+	s->st->ops->finalize(s);
 }
 
 static int bind_va(kc_stmt *s, const char *types, va_list ap, kc_err *err)

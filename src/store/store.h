@@ -45,8 +45,8 @@ typedef struct kc_store_ops {
 	const char *(*column_text)(kc_stmt *s, int col);
 	int64_t (*column_int)(kc_stmt *s, int col);
 	int (*column_is_null)(kc_stmt *s, int col);
-	void (*reset)(kc_stmt *s);
-	void (*finalize)(kc_stmt *s);
+	void (*reset)(kc_stmt *s);    /* clear bindings and results for reuse */
+	void (*finalize)(kc_stmt *s); /* free it for good */
 	int (*begin)(kc_store *st, kc_err *err);
 	int (*commit)(kc_store *st, kc_err *err);
 	int (*rollback)(kc_store *st);
@@ -55,15 +55,24 @@ typedef struct kc_store_ops {
 	int (*reset_sequence)(kc_store *st, const char *table, kc_err *err);
 } kc_store_ops;
 
+#define KC_STMT_CACHE 64
+
 struct kc_store {
 	const kc_store_ops *ops;
 	void *impl;	   /* back-end state */
 	char *target;	   /* what was opened, for messages (never a password) */
 	int in_tx;	   /* nesting depth of kc_store_begin */
+	/* Prepared statements kept for reuse, by SQL text, whatever the engine. */
+	struct {
+		char *sql;
+		kc_stmt *stmt;
+		int in_use;
+	} cache[KC_STMT_CACHE];
 };
 
 struct kc_stmt {
 	kc_store *st;
+	int slot; /* cache slot + 1, or 0 when not cached */
 };
 
 extern const kc_store_ops kc_store_sqlite_ops;

@@ -15,7 +15,14 @@
 
 #include <cmocka.h>
 
+#include "base/i18n.h"
 #include "store/store.h"
+
+/* Messages are checked in English; the catalogue has its own tests. */
+__attribute__((constructor)) static void test_messages_in_english(void)
+{
+	kc_i18n_set_lang(KC_LANG_EN);
+}
 
 /* A new SQLite store in a temporary directory; migrated when migrate is 1. */
 static inline kc_store *test_store(int migrate, char path[256])
