@@ -7,8 +7,8 @@
 # make target. Needs root (or sudo) only when something must be installed.
 set -eu
 
-build_pkgs="make gcc pkgconf libc6-dev libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libidn2-dev sqlite3"
-test_pkgs="libcmocka-dev clang libclang-rt-14-dev gettext postgresql"
+build_pkgs="make gcc pkgconf libc6-dev libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libidn2-dev libmicrohttpd-dev sqlite3"
+test_pkgs="libcmocka-dev clang libclang-rt-14-dev gettext postgresql curl"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;

@@ -3,6 +3,7 @@
  * command table (src/cli/cli.c), git-style.
  */
 #include <getopt.h>
+#include <sodium.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,10 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	setlocale(LC_CTYPE, "C.UTF-8");
+	if (sodium_init() < 0) {
+		fprintf(stderr, "kcert: libsodium failed to start\n");
+		return KC_EXIT_FAIL;
+	}
 	kc_i18n_init_from_env();
 	env = getenv("KCERT_LOG_LEVEL");
 	if (env) {

@@ -91,3 +91,38 @@ int kc_time_parse(const char *s, time_t *t)
 	*t = timegm(&tm) - off;
 	return KC_OK;
 }
+
+/* The last Sunday of month mon (0-based) in year y, at 01:00 UTC. */
+static time_t last_sunday_0100(int y, int mon)
+{
+	struct tm tm;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mon + 1; /* the first of the next month ... */
+	tm.tm_mday = 1;
+	tm.tm_hour = 1;
+	t = timegm(&tm) - 86400; /* ... minus a day: the last of this month */
+	gmtime_r(&t, &tm);
+	return t - (time_t)tm.tm_wday * 86400;
+}
+
+char *kc_time_oslo(const char *iso, char *out)
+{
+	struct tm tm;
+	time_t t;
+	int offset;
+
+	if (!iso || kc_time_parse(iso, &t) != KC_OK) {
+		snprintf(out, KC_TIME_STRLEN, "%s", iso ? iso : "");
+		return out;
+	}
+	gmtime_r(&t, &tm);
+	offset = (t >= last_sunday_0100(tm.tm_year + 1900, 2) && t < last_sunday_0100(tm.tm_year + 1900, 9)) ? 7200
+														   : 3600;
+	t += offset;
+	gmtime_r(&t, &tm);
+	strftime(out, KC_TIME_STRLEN, "%Y-%m-%d %H:%M", &tm);
+	return out;
+}

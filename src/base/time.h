@@ -23,4 +23,11 @@ char *kc_time_now_iso(char *out);
  * fraction, or "+HH:MM" offset. Returns 0 and sets *t, or KC_EINVAL. */
 int kc_time_parse(const char *s, time_t *t);
 
+
+
+/* The ISO 8601 UTC time iso as Europe/Oslo wall-clock time "YYYY-MM-DD HH:MM"
+ * (CET, and CEST from the last Sunday of March to the last Sunday of October,
+ * changing at 01:00 UTC as EU rules have it since 1996). out holds
+ * KC_TIME_STRLEN bytes; an unparsable iso is copied as it is. */
+char *kc_time_oslo(const char *iso, char *out);
 #endif

@@ -63,6 +63,22 @@ const struct kc_cmd kc_commands[] = {
 	{ "audit", cmd_audit, NEEDS_STORE | NEEDS_SCHEMA, N_("read and verify the audit log"),
 	  N_("usage: kcert audit list [--limit N] [--offset N] [--format table|csv|json]\n"
 	     "       kcert audit verify\n") },
+	{ "serve", cmd_serve, NEEDS_STORE | NEEDS_SCHEMA, N_("run the web server and the JSON API"),
+	  N_("usage: kcert serve [--listen ADDRESS:PORT] [--threads N] [--secure-cookies]\n\n"
+	     "Serves the web pages, the JSON API under /api/v1 and /healthz (default 127.0.0.1:8080).\n"
+	     "On the first start it creates the account 'admin' and prints its one-time password.\n"
+	     "--secure-cookies marks cookies Secure and sends HSTS: use it behind TLS.\n") },
+	{ "user", cmd_user, NEEDS_STORE | NEEDS_SCHEMA, N_("accounts of people who log in"),
+	  N_("usage: kcert user add NAME --role admin|analyst|member|partner [--org ORG]... [--password-stdin]\n"
+	     "       kcert user list [--format table|csv|json]\n"
+	     "       kcert user passwd NAME [--password-stdin]\n"
+	     "       kcert user disable NAME      kcert user enable NAME\n\n"
+	     "A member acts for the organisations given with --org; a partner belongs to one partner\n"
+	     "CERT (--org). Without --password-stdin a random password is made and shown once.\n"
+	     "Passwords have at least 12 characters and are not common ones.\n") },
+	{ "token", cmd_token, NEEDS_STORE | NEEDS_SCHEMA, N_("API tokens"),
+	  N_("usage: kcert token create USER [--name LABEL] [--expires 90d]\n\n"
+	     "Prints a new token that acts as USER (shown once; stored hashed).\n") },
 	{ "help", cmd_help, 0, N_("show help for a command"), N_("usage: kcert help [COMMAND]\n") },
 	{ "version", cmd_version, 0, N_("show the version"), N_("usage: kcert version\n") },
 	{ NULL, NULL, 0, NULL, NULL },

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "base/i18n.h"
 #include "store/store.h"
@@ -22,6 +23,8 @@
 __attribute__((constructor)) static void test_messages_in_english(void)
 {
 	kc_i18n_set_lang(KC_LANG_EN);
+	if (sodium_init() < 0)
+		abort();
 }
 
 /* A new SQLite store in a temporary directory; migrated when migrate is 1. */

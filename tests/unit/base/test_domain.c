@@ -98,6 +98,14 @@ static void parses_and_formats_time(void **state)
 	assert_int_equal(kc_time_parse("2024-13-01", &t), KC_EINVAL);
 	assert_int_equal(kc_time_parse("2024-01-01T25:00:00Z", &t), KC_EINVAL);
 	assert_int_equal(kc_time_parse("2024-01-01Tjunk", &t), KC_EINVAL);
+	/* Europe/Oslo: CET in winter, CEST from the last Sunday of March 01:00 UTC. */
+	assert_string_equal(kc_time_oslo("2026-11-28T12:00:00Z", buf), "2026-11-28 13:00");
+	assert_string_equal(kc_time_oslo("2026-07-01T12:00:00Z", buf), "2026-07-01 14:00");
+	assert_string_equal(kc_time_oslo("2026-03-29T00:59:59Z", buf), "2026-03-29 01:59");
+	assert_string_equal(kc_time_oslo("2026-03-29T01:00:00Z", buf), "2026-03-29 03:00");
+	assert_string_equal(kc_time_oslo("2026-10-25T00:59:00Z", buf), "2026-10-25 02:59");
+	assert_string_equal(kc_time_oslo("2026-10-25T01:00:00Z", buf), "2026-10-25 02:00");
+	assert_string_equal(kc_time_oslo("garbage", buf), "garbage");
 	setenv("KCERT_NOW", "2026-11-28T12:00:00Z", 1);
 	assert_string_equal(kc_time_now_iso(buf), "2026-11-28T12:00:00Z");
 	unsetenv("KCERT_NOW");

@@ -1,0 +1,552 @@
+/*
+ * api.c - the JSON API under /api/v1. Every read goes through kc_may_read();
+ * every error has the shape {"error": {"code": ..., "message": ...}}.
+ */
+#include <jansson.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "auth/visibility.h"
+#include "org/asset.h"
+#include "org/org.h"
+#include "web/web.h"
+#include "base/kc.h"
+
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 200
+
+/* Match path against a pattern with {name} segments; fills r->params. */
+static int match(kc_req *r, const char *pattern)
+{
+	static __thread char seg[4][128];
+	const char *p = r->path, *q = pattern;
+	int n = 0;
+
+	while (*p && *q) {
+		if (*q == '{') {
+			const char *pe = strchr(p, '/'), *qe = strchr(q, '}');
+			size_t len = pe ? (size_t)(pe - p) : strlen(p);
+
+			if (!qe || len == 0 || len >= sizeof(seg[0]) || n >= 4)
+				return 0;
+			memcpy(seg[n], p, len);
+			seg[n][len] = '\0';
+			r->params[n] = seg[n];
+			n++;
+			p += len;
+			q = qe + 1;
+			continue;
+		}
+		if (*p != *q)
+			return 0;
+		p++;
+		q++;
+	}
+	return !*p && !*q;
+}
+
+static int need_auth(kc_req *r)
+{
+	if (r->authed)
+		return 1;
+	kc_resp_error(r, 401, "unauthenticated", kc_req_tr(r, "log in, or give an API token"));
+	return 0;
+}
+
+/* State-changing requests on a session need the session's CSRF token. */
+static int need_csrf(kc_req *r)
+{
+	const char *h;
+
+	if (r->by_token)
+		return 1;
+	h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+	if (h && r->csrf[0] && sodium_memcmp(h, r->csrf, KC_SECRET_LEN) == 0 && strlen(h) == KC_SECRET_LEN)
+		return 1;
+	kc_resp_error(r, 403, "csrf", kc_req_tr(r, "missing or wrong CSRF token"));
+	return 0;
+}
+
+static void fail(kc_req *r, int rc, const kc_err *err)
+{
+	switch (rc) {
+	case KC_ENOENT: kc_resp_error(r, 404, "not_found", err->msg); break;
+	case KC_EINVAL:
+	case KC_EPARSE: kc_resp_error(r, 400, "invalid", err->msg); break;
+	case KC_EEXIST: kc_resp_error(r, 409, "conflict", err->msg); break;
+	case KC_EPERM: kc_resp_error(r, 403, "forbidden", err->msg); break;
+	default:
+		kc_error("api %s %s: %s", r->method, r->path, err->msg);
+		kc_resp_error(r, 500, "internal", kc_req_tr(r, "internal error"));
+	}
+}
+
+/* Cursors are opaque to clients: base64url of "o:OFFSET". */
+static int cursor_decode(const char *c, size_t *offset)
+{
+	unsigned char raw[32];
+	size_t n;
+	char text[33], *end;
+	unsigned long long v;
+
+	if (!c)
+		return *offset = 0, KC_OK;
+	if (sodium_base642bin(raw, sizeof(raw) - 1, c, strlen(c), NULL, &n, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    n < 3 || raw[0] != 'o' || raw[1] != ':')
+		return KC_EINVAL;
+	memcpy(text, raw + 2, n - 2);
+	text[n - 2] = '\0';
+	v = strtoull(text, &end, 10);
+	if (*end || !text[0] || v > 100000000ULL)
+		return KC_EINVAL;
+	*offset = (size_t)v;
+	return KC_OK;
+}
+
+static json_t *cursor_encode(size_t offset)
+{
+	char text[32], out[64];
+
+	snprintf(text, sizeof(text), "o:%zu", offset);
+	sodium_bin2base64(out, sizeof(out), (const unsigned char *)text, strlen(text),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return json_string(out);
+}
+
+static int page_args(kc_req *r, size_t *limit, size_t *offset)
+{
+	const char *l = kc_req_arg(r, "limit");
+	char *end;
+
+	*limit = PAGE_DEFAULT;
+	if (l) {
+		unsigned long v = strtoul(l, &end, 10);
+
+		if (*end || !*l || v == 0 || v > PAGE_MAX) {
+			kc_resp_error(r, 400, "invalid", kc_req_tr(r, "limit is a number from 1 to 200"));
+			return 0;
+		}
+		*limit = v;
+	}
+	if (cursor_decode(kc_req_arg(r, "cursor"), offset)) {
+		kc_resp_error(r, 400, "invalid", kc_req_tr(r, "bad cursor"));
+		return 0;
+	}
+	return 1;
+}
+
+static json_t *org_json(const kc_org *o)
+{
+	return json_pack("{s:I,s:s,s:s?,s:s,s:s,s:s?,s:s?,s:s,s:b,s:b,s:s}", "id", (json_int_t)o->id, "slug",
+			 o->slug, "code", o->code[0] ? o->code : NULL, "name", o->name, "kind", o->kind, "county",
+			 o->county[0] ? o->county : NULL, "county_code", o->county_code[0] ? o->county_code : NULL,
+			 "lang", o->lang, "member", o->member, "active", o->active, "tlp", kc_tlp_name(KC_TLP_ORG));
+}
+
+static void orgs_list(kc_req *r)
+{
+	kc_org_filter f = { 0 };
+	json_t *items;
+	kc_org *v;
+	size_t n;
+	kc_err err;
+	int rc;
+
+	if (!page_args(r, &f.limit, &f.offset))
+		return;
+	f.kind = kc_req_arg(r, "kind");
+	f.county = kc_req_arg(r, "county");
+	f.search = kc_req_arg(r, "q");
+	f.limit++; /* one more tells whether there is a next page */
+	rc = kc_org_list(r->st, &f, &v, &n, &err);
+	if (rc)
+		return fail(r, rc, &err);
+	items = json_array();
+	for (size_t i = 0; i < n && i + 1 < f.limit; i++)
+		if (kc_may_read(&r->user, v[i].id, KC_TLP_ORG, NULL))
+			json_array_append_new(items, org_json(&v[i]));
+	kc_resp_json(r, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor",
+				       n == f.limit ? cursor_encode(f.offset + f.limit - 1) : json_null()));
+	free(v);
+}
+
+static int get_org(kc_req *r, kc_org *o)
+{
+	kc_err err;
+	int rc = kc_org_get(r->st, r->params[0], o, &err);
+
+	if (rc) {
+		fail(r, rc, &err);
+		return 0;
+	}
+	if (!kc_may_read(&r->user, o->id, KC_TLP_ORG, NULL)) {
+		kc_resp_error(r, 404, "not_found", kc_req_tr(r, "not found"));
+		return 0;
+	}
+	return 1;
+}
+
+static void org_show(kc_req *r)
+{
+	kc_org o;
+
+	if (get_org(r, &o))
+		kc_resp_json(r, 200, org_json(&o));
+}
+
+static json_t *contact_json(const kc_contact *c)
+{
+	return json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s,s:s?,s:s,s:s}", "id", (json_int_t)c->id, "name", c->name,
+			 "email", c->email, "phone", c->phone[0] ? c->phone : NULL, "role", c->role, "lang", c->lang,
+			 "pgp_fingerprint", c->pgp[0] ? c->pgp : NULL, "notices", c->notices, "tlp",
+			 kc_tlp_name(KC_TLP_CONTACT));
+}
+
+static void org_contacts(kc_req *r)
+{
+	kc_contact *v;
+	json_t *items;
+	kc_org o;
+	size_t n;
+	kc_err err;
+	int rc;
+
+	if (!get_org(r, &o))
+		return;
+	if (!kc_may_read(&r->user, o.id, KC_TLP_CONTACT, NULL))
+		return kc_resp_error(r, 403, "forbidden", kc_req_tr(r, "you may not see this organisation's contacts"));
+	rc = kc_contact_list(r->st, o.id, &v, &n, &err);
+	if (rc)
+		return fail(r, rc, &err);
+	items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, contact_json(&v[i]));
+	free(v);
+	kc_resp_json(r, 200, json_pack("{s:o,s:n}", "items", items, "next_cursor"));
+}
+
+static void org_contact_add(kc_req *r)
+{
+	static const char *const known[] = { "name", "email", "phone", "role", "lang", "pgp_fingerprint", "notices" };
+	json_error_t jerr;
+	const char *key;
+	json_t *body, *val;
+	kc_contact c;
+	kc_org o;
+	kc_err err;
+	int rc;
+
+	if (!get_org(r, &o) || !need_csrf(r))
+		return;
+	if (r->user.role == KC_ROLE_PARTNER || (r->user.role == KC_ROLE_MEMBER && !kc_user_in_org(&r->user, o.id)))
+		return kc_resp_error(r, 403, "forbidden", kc_req_tr(r, "you may not change this organisation"));
+	body = json_loadb(kc_buf_str(&r->body), r->body.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(body)) {
+		json_decref(body);
+		return kc_resp_error(r, 400, "invalid", kc_req_tr(r, "the body must be a JSON object"));
+	}
+	memset(&c, 0, sizeof(c));
+	c.org_id = o.id;
+	json_object_foreach(body, key, val) {
+		char *dst[] = { c.name, c.email, c.phone, c.role, c.lang, c.pgp, c.notices };
+		size_t cap[] = { sizeof(c.name), sizeof(c.email), sizeof(c.phone), sizeof(c.role),
+				 sizeof(c.lang), sizeof(c.pgp), sizeof(c.notices) };
+		size_t i;
+
+		for (i = 0; i < KC_ARRAY_LEN(known) && strcmp(key, known[i]); i++)
+			;
+		if (i == KC_ARRAY_LEN(known) || !json_is_string(val) || strlen(json_string_value(val)) >= cap[i]) {
+			char msg[200];
+
+			snprintf(msg, sizeof(msg), kc_req_tr(r, "field %s: unknown, not a string, or too long"), key);
+			json_decref(body);
+			return kc_resp_error(r, 400, "invalid", msg);
+		}
+		snprintf(dst[i], cap[i], "%s", json_string_value(val));
+	}
+	json_decref(body);
+	rc = kc_contact_add(r->st, r->user.name, &c, &err);
+	if (rc)
+		return fail(r, rc, &err);
+	kc_resp_json(r, 201, contact_json(&c));
+}
+
+static json_t *asset_json(const kc_asset *a)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s,s:s,s:s}", "id", (json_int_t)a->id, "org", a->org_slug, "kind",
+			 a->kind, "value", a->value, "note", a->note[0] ? a->note : NULL, "source", a->source,
+			 "created_at", a->created_at, "tlp", kc_tlp_name(KC_TLP_ASSET));
+}
+
+static void org_assets(kc_req *r)
+{
+	kc_asset *v;
+	json_t *items;
+	kc_org o;
+	size_t n;
+	kc_err err;
+	int rc;
+
+	if (!get_org(r, &o))
+		return;
+	if (!kc_may_read(&r->user, o.id, KC_TLP_ASSET, NULL))
+		return kc_resp_error(r, 403, "forbidden", kc_req_tr(r, "you may not see this organisation's assets"));
+	rc = kc_asset_list(r->st, o.id, kc_req_arg(r, "kind"), &v, &n, &err);
+	if (rc)
+		return fail(r, rc, &err);
+	items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, asset_json(&v[i]));
+	free(v);
+	kc_resp_json(r, 200, json_pack("{s:o,s:n}", "items", items, "next_cursor"));
+}
+
+/* The registry, rebuilt for this thread when the audit log moved on (every
+ * asset change appends to it). */
+static const kc_registry *thread_registry(kc_store *st, kc_err *err)
+{
+	static __thread kc_registry *reg;
+	static __thread int64_t version = -1;
+	int64_t v = 0;
+
+	if (kc_store_scalar_int(st, err, &v, "SELECT COALESCE(MAX(seq), 0) FROM audit", ""))
+		return NULL;
+	if (reg && v == version)
+		return reg;
+	kc_registry_free(reg);
+	reg = NULL;
+	if (kc_registry_load(st, &reg, err))
+		return NULL;
+	version = v;
+	return reg;
+}
+
+static void whois(kc_req *r)
+{
+	const char *q = kc_req_arg(r, "q");
+	const kc_registry *reg;
+	json_t *covering;
+	kc_whois w;
+	kc_org o;
+	kc_err err;
+	size_t first = 0;
+	int rc;
+
+	if (!q)
+		return kc_resp_error(r, 400, "invalid", kc_req_tr(r, "give q=VALUE"));
+	reg = thread_registry(r->st, &err);
+	if (!reg)
+		return fail(r, KC_ESTORE, &err);
+	rc = kc_registry_whois(reg, q, &w, &err);
+	if (rc)
+		return fail(r, rc, &err);
+	/* Only registrations this user may see count: skip the rest, so that
+	 * nothing about another organisation's assets shows through. */
+	while (first < w.nhits && !kc_may_read(&r->user, w.hits[first]->org_id, KC_TLP_ASSET, NULL))
+		first++;
+	if (first == w.nhits)
+		return kc_resp_json(r, 200, json_pack("{s:s,s:s,s:n}", "query", w.key, "type", w.type, "org"));
+	rc = kc_org_get_id(r->st, w.hits[first]->org_id, &o, &err);
+	if (rc)
+		return fail(r, rc, &err);
+	covering = json_array();
+	for (size_t i = first + 1; i < w.nhits; i++)
+		if (kc_may_read(&r->user, w.hits[i]->org_id, KC_TLP_ASSET, NULL))
+			json_array_append_new(covering, asset_json(w.hits[i]));
+	kc_resp_json(r, 200, json_pack("{s:s,s:s,s:o,s:o,s:o}", "query", w.key, "type", w.type, "org", org_json(&o),
+				       "matched", asset_json(w.hits[first]), "covering", covering));
+}
+
+static json_t *user_json(const kc_user *u)
+{
+	json_t *orgs = json_array();
+
+	for (size_t i = 0; i < u->norgs; i++)
+		json_array_append_new(orgs, json_integer(u->orgs[i]));
+	return json_pack("{s:I,s:s,s:s,s:s,s:b,s:o,s:s?}", "id", (json_int_t)u->id, "name", u->name, "role",
+			 kc_role_name(u->role), "lang", u->lang, "disabled", u->disabled, "orgs", orgs, "last_login",
+			 u->last_login[0] ? u->last_login : NULL);
+}
+
+static int need_admin(kc_req *r)
+{
+	if (r->user.role == KC_ROLE_ADMIN)
+		return 1;
+	kc_resp_error(r, 403, "forbidden", kc_req_tr(r, "only administrators may do this"));
+	return 0;
+}
+
+static void users(kc_req *r)
+{
+	kc_user *v;
+	json_t *items;
+	size_t n;
+	kc_err err;
+	int rc;
+
+	if (!need_admin(r))
+		return;
+	rc = kc_user_list(r->st, &v, &n, &err);
+	if (rc)
+		return fail(r, rc, &err);
+	items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, user_json(&v[i]));
+	free(v);
+	kc_resp_json(r, 200, json_pack("{s:o,s:n}", "items", items, "next_cursor"));
+}
+
+static void audit(kc_req *r)
+{
+	kc_audit_entry *v;
+	size_t limit, offset, n;
+	json_t *items;
+	kc_err err;
+	int rc;
+
+	if (!need_admin(r) || !page_args(r, &limit, &offset))
+		return;
+	rc = kc_audit_list(r->st, limit + 1, offset, &v, &n, &err);
+	if (rc)
+		return fail(r, rc, &err);
+	items = json_array();
+	for (size_t i = 0; i < n && i < limit; i++)
+		json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s}", "seq", (json_int_t)v[i].seq, "at",
+						       v[i].at, "actor", v[i].actor, "action", v[i].action, "object",
+						       v[i].object, "summary", v[i].summary, "hash", v[i].hash));
+	free(v);
+	kc_resp_json(r, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor",
+				       n > limit ? cursor_encode(offset + limit) : json_null()));
+}
+
+static void session_create(kc_req *r)
+{
+	char sid[KC_SECRET_LEN + 1], csrf[KC_SECRET_LEN + 1];
+	json_error_t jerr;
+	const char *name = NULL, *password = NULL;
+	json_t *body;
+	kc_user u;
+	kc_err err;
+	int rc;
+
+	body = json_loadb(kc_buf_str(&r->body), r->body.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(body) || json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s,s:s}", "name", &name, "password",
+						    &password) != 0) {
+		json_decref(body);
+		return kc_resp_error(r, 400, "invalid", kc_req_tr(r, "send {\"name\": ..., \"password\": ...}"));
+	}
+	rc = kc_login(r->st, name, password, r->addr, r->cfg->session_ttl, &u, sid, csrf, &err);
+	json_decref(body);
+	if (rc == KC_EAGAIN)
+		return kc_resp_error(r, 429, "throttled", err.msg);
+	if (rc == KC_EPERM)
+		return kc_resp_error(r, 401, "unauthenticated", kc_req_tr(r, "wrong user name or password"));
+	if (rc)
+		return fail(r, rc, &err);
+	snprintf(r->set_cookie[0], sizeof(r->set_cookie[0]),
+		 "kcert_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", sid, r->cfg->session_ttl,
+		 r->cfg->secure_cookies ? "; Secure" : "");
+	kc_resp_json(r, 200, json_pack("{s:o,s:s}", "user", user_json(&u), "csrf", csrf));
+}
+
+static void session_delete(kc_req *r)
+{
+	kc_err err;
+
+	if (r->by_token || !r->session[0])
+		return kc_resp_error(r, 400, "invalid", kc_req_tr(r, "there is no session to end"));
+	if (!need_csrf(r))
+		return;
+	kc_logout(r->st, r->session, &err);
+	snprintf(r->set_cookie[0], sizeof(r->set_cookie[0]),
+		 "kcert_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", r->cfg->secure_cookies ? "; Secure" : "");
+	kc_resp_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+static void me(kc_req *r)
+{
+	kc_resp_json(r, 200, user_json(&r->user));
+}
+
+#define PUBLIC 0
+#define AUTH 1
+
+/* The API: one table drives the router and the OpenAPI document. */
+static const struct route {
+	const char *method, *pattern;
+	void (*fn)(kc_req *r);
+	int auth;
+	const char *summary;
+} routes[] = {
+	{ "GET", "/api/v1/openapi.json", kc_api_openapi, PUBLIC, "This document" },
+	{ "POST", "/api/v1/session", session_create, PUBLIC, "Log in: {name, password}; sets the session cookie, returns the CSRF token" },
+	{ "DELETE", "/api/v1/session", session_delete, AUTH, "Log out (X-CSRF-Token)" },
+	{ "GET", "/api/v1/me", me, AUTH, "The logged-in user" },
+	{ "GET", "/api/v1/orgs", orgs_list, AUTH, "Organisations (kind, county, q, limit, cursor)" },
+	{ "GET", "/api/v1/orgs/{org}", org_show, AUTH, "One organisation by kommunenummer, fylkesnummer, slug or #id" },
+	{ "GET", "/api/v1/orgs/{org}/contacts", org_contacts, AUTH, "An organisation's contacts (TLP:AMBER)" },
+	{ "POST", "/api/v1/orgs/{org}/contacts", org_contact_add, AUTH, "Add a contact (X-CSRF-Token with a session)" },
+	{ "GET", "/api/v1/orgs/{org}/assets", org_assets, AUTH, "An organisation's assets (TLP:AMBER)" },
+	{ "GET", "/api/v1/whois", whois, AUTH, "Who owns an IP address, AS number, domain, URL or e-mail address (q)" },
+	{ "GET", "/api/v1/users", users, AUTH, "Users (admin)" },
+	{ "GET", "/api/v1/audit", audit, AUTH, "The audit log, newest first (admin; limit, cursor)" },
+};
+
+void kc_api_route(kc_req *r)
+{
+	int path_known = 0;
+
+	for (size_t i = 0; i < KC_ARRAY_LEN(routes); i++) {
+		if (!match(r, routes[i].pattern))
+			continue;
+		path_known = 1;
+		if (strcmp(r->method, routes[i].method))
+			continue;
+		if (routes[i].auth && !need_auth(r))
+			return;
+		routes[i].fn(r);
+		return;
+	}
+	if (path_known)
+		return kc_resp_error(r, 405, "method_not_allowed", kc_req_tr(r, "method not allowed"));
+	kc_resp_error(r, 404, "not_found", kc_req_tr(r, "no such resource"));
+}
+
+void kc_api_openapi(kc_req *r)
+{
+	json_t *paths = json_object();
+
+	for (size_t i = 0; i < KC_ARRAY_LEN(routes); i++) {
+		json_t *item = json_object_get(paths, routes[i].pattern), *params = json_array();
+		char method[8];
+		size_t k;
+
+		if (!item) {
+			item = json_object();
+			json_object_set_new(paths, routes[i].pattern, item);
+		}
+		for (k = 0; routes[i].method[k] && k + 1 < sizeof(method); k++)
+			method[k] = (char)(routes[i].method[k] | 0x20);
+		method[k] = '\0';
+		if (strstr(routes[i].pattern, "{org}"))
+			json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", "org", "in", "path",
+								"required", 1, "schema", "type", "string"));
+		json_object_set_new(item, method,
+				    json_pack("{s:s,s:o,s:o,s:{s:{s:s},s:{s:s}}}", "summary", routes[i].summary,
+					      "parameters", params, "security",
+					      routes[i].auth ? json_pack("[{s:[]},{s:[]}]", "session", "token")
+							     : json_array(),
+					      "responses", "200", "description", "OK", "default", "description",
+					      "Error: {\"error\": {\"code\", \"message\"}}"));
+	}
+	kc_resp_json(r, 200,
+		     json_pack("{s:s,s:{s:s,s:s},s:o,s:{s:{s:{s:s,s:s,s:s},s:{s:s,s:s}}}}", "openapi", "3.1.0", "info",
+			       "title", "kcert API", "version", KCERT_VERSION, "paths", paths, "components",
+			       "securitySchemes", "session", "type", "apiKey", "in", "cookie", "name", "kcert_session",
+			       "token", "type", "http", "scheme", "bearer"));
+}

@@ -1,0 +1,79 @@
+/*
+ * web.h - the HTTP server: JSON API under /api/v1, server-rendered pages,
+ * static assets, /healthz. libmicrohttpd with a thread pool on epoll; each
+ * worker thread has its own store connection.
+ */
+#ifndef KC_WEB_H
+#define KC_WEB_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/user.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/i18n.h"
+#include "store/store.h"
+
+typedef struct kc_web_config {
+	const char *listen;	   /* "127.0.0.1:8080", "[::1]:8080" */
+	const char *db;		   /* store target */
+	unsigned threads;	   /* worker threads; 0: 2 */
+	int session_ttl;	   /* seconds */
+	int secure_cookies;	   /* set Secure on cookies (behind TLS) */
+	size_t max_body;	   /* request body limit in bytes */
+} kc_web_config;
+
+/* Serve until *stop becomes non-zero (a signal handler sets it). */
+int kc_web_run(const kc_web_config *cfg, volatile sig_atomic_t *stop, kc_err *err);
+
+/* ---- what handlers see ---- */
+
+struct MHD_Connection;
+
+typedef struct kc_req {
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;	   /* without the query string */
+	kc_buf body;
+	kc_store *st;
+	const kc_web_config *cfg;
+	kc_user user;
+	int authed;		   /* user is set */
+	int by_token;		   /* authenticated with a bearer token (no CSRF needed) */
+	char session[KC_SECRET_LEN + 1];
+	char csrf[KC_SECRET_LEN + 1];
+	char addr[64];
+	kc_lang lang;
+	const char *params[4];	   /* path parameters matched by the router */
+	/* The response being built. */
+	int status;
+	kc_buf out;
+	const char *content_type;
+	char set_cookie[2][256];
+	char location[512];
+} kc_req;
+
+/* Query-string or form value; NULL when absent. */
+const char *kc_req_arg(kc_req *r, const char *name);
+/* A form value from an application/x-www-form-urlencoded body. */
+const char *kc_req_form(kc_req *r, const char *name, char *buf, size_t cap);
+/* Translate for the request's language. */
+const char *kc_req_tr(const kc_req *r, const char *msgid) __attribute__((format_arg(2)));
+
+/* Responses. */
+void kc_resp_json(kc_req *r, int status, void *json /* json_t *, stolen */);
+void kc_resp_error(kc_req *r, int status, const char *code, const char *message);
+void kc_resp_html(kc_req *r, int status);
+void kc_resp_redirect(kc_req *r, const char *to);
+
+/* HTML escaping into the response. */
+void kc_html(kc_buf *b, const char *s);
+
+/* Handlers (api.c, ui.c). */
+void kc_api_route(kc_req *r);
+void kc_ui_route(kc_req *r);
+void kc_api_openapi(kc_req *r);
+
+#endif
