@@ -1,7 +1,7 @@
 # kcert - GNU make build.
 #
 #   make            build build/kcert (installs missing Debian packages first)
-#   make run        initialise var/kcert.db (municipalities loaded) and run the main job
+#   make run        initialise var/kcert.db (municipalities loaded) and serve on 127.0.0.1:8080
 #   make test       every test: unit (also under ASan+UBSan), end-to-end, clang build, fuzz
 #   make bench      build the benchmarks under bench/ and run them
 #
@@ -110,10 +110,12 @@ $(O)/fuzz/%: fuzz/%.c $(LIB)
 
 fuzz-build: $(FUZZ_BIN)
 
+LISTEN ?= 127.0.0.1:8080
+
 run: all
 	@mkdir -p $(dir $(KCERT_DB))
 	$(O)/kcert --db $(KCERT_DB) init
-	$(O)/kcert --db $(KCERT_DB) status
+	$(O)/kcert --db $(KCERT_DB) serve --listen $(LISTEN)
 
 # The whole test command (README): each stage prints its own tally; tests/summary.sh
 # adds them up and prints the closing "N passed, N failed" line.
