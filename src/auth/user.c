@@ -249,7 +249,7 @@ int kc_user_set_password(kc_store *st, const char *actor, int64_t id, const char
 				   "ti", hash, id);
 	/* A new password ends every session of the account. */
 	if (!rc)
-		rc = kc_store_exec(st, err, NULL, "DELETE FROM session WHERE user_id = ?", "i", id);
+		rc = kc_store_exec(st, err, NULL, "DELETE FROM app_session WHERE user_id = ?", "i", id);
 	if (!rc)
 		rc = kc_audit_append(st, actor, "user.passwd", u.name, "password changed", err);
 	sodium_memzero(hash, sizeof(hash));
@@ -272,7 +272,7 @@ int kc_user_set_disabled(kc_store *st, const char *actor, int64_t id, int disabl
 	rc = kc_store_exec(st, err, NULL, "UPDATE app_user SET disabled = ? WHERE id = ?", "ii", (int64_t)(disabled != 0),
 			   id);
 	if (!rc && disabled)
-		rc = kc_store_exec(st, err, NULL, "DELETE FROM session WHERE user_id = ?", "i", id);
+		rc = kc_store_exec(st, err, NULL, "DELETE FROM app_session WHERE user_id = ?", "i", id);
 	if (!rc && disabled)
 		rc = kc_store_exec(st, err, NULL, "DELETE FROM api_token WHERE user_id = ?", "i", id);
 	if (!rc)
@@ -374,7 +374,7 @@ int kc_login(kc_store *st, const char *name, const char *password, const char *a
 	rc = kc_store_exec(st, err, NULL, "DELETE FROM login_failure WHERE key = ?", "t", ukey);
 	if (!rc)
 		rc = kc_store_exec(st, err, NULL,
-				   "INSERT INTO session (id_hash, user_id, csrf, created_at, expires_at, address) "
+				   "INSERT INTO app_session (id_hash, user_id, csrf, created_at, expires_at, address) "
 				   "SELECT ?, id, ?, ?, ?, ? FROM app_user WHERE name = ?",
 				   "tttttt", sid_hash, csrf, created, expires, address, name);
 	if (!rc)
@@ -382,7 +382,7 @@ int kc_login(kc_store *st, const char *name, const char *password, const char *a
 				   name);
 	/* Sessions that expired are of no use to anyone. */
 	if (!rc)
-		rc = kc_store_exec(st, err, NULL, "DELETE FROM session WHERE expires_at < ?", "t", created);
+		rc = kc_store_exec(st, err, NULL, "DELETE FROM app_session WHERE expires_at < ?", "t", created);
 	if (!rc)
 		rc = kc_audit_appendf(st, err, name, "login", name, "from %s", address ? address : "-");
 	if (rc) {
@@ -405,7 +405,7 @@ int kc_session_user(kc_store *st, const char *session_id, kc_user *user, char cs
 		return KC_ENOENT;
 	kc_secret_hash(session_id, h);
 	rc = kc_store_query(st, err, &s,
-			    "SELECT s.user_id, s.csrf FROM session s JOIN app_user u ON u.id = s.user_id "
+			    "SELECT s.user_id, s.csrf FROM app_session s JOIN app_user u ON u.id = s.user_id "
 			    "WHERE s.id_hash = ? AND s.expires_at > ? AND u.disabled = 0",
 			    "tt", h, kc_time_now_iso(now));
 	if (rc)
@@ -429,7 +429,7 @@ int kc_logout(kc_store *st, const char *session_id, kc_err *err)
 	char h[65];
 
 	kc_secret_hash(session_id, h);
-	return kc_store_exec(st, err, NULL, "DELETE FROM session WHERE id_hash = ?", "t", h);
+	return kc_store_exec(st, err, NULL, "DELETE FROM app_session WHERE id_hash = ?", "t", h);
 }
 
 int kc_token_create(kc_store *st, const char *actor, int64_t user_id, const char *name, time_t expires,

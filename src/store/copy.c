@@ -18,7 +18,7 @@
 
 const char *const kc_copy_tables[] = {
 	"setting", "org", "org_serves", "contact", "asset", "audit",
-	"app_user", "user_org", "session", "api_token", "login_failure",
+	"app_user", "user_org", "app_session", "api_token", "login_failure",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
 
@@ -33,7 +33,7 @@ static const char *table_order(const char *t)
 		return "seq";
 	if (!strcmp(t, "user_org"))
 		return "user_id, org_id";
-	if (!strcmp(t, "session"))
+	if (!strcmp(t, "app_session"))
 		return "id_hash";
 	if (!strcmp(t, "login_failure"))
 		return "key";

@@ -21,7 +21,7 @@ CREATE TABLE user_org (
 	PRIMARY KEY (user_id, org_id)
 );
 
-CREATE TABLE session (
+CREATE TABLE app_session (
 	id_hash TEXT PRIMARY KEY,
 	user_id INTEGER NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
 	csrf TEXT NOT NULL,
@@ -29,7 +29,7 @@ CREATE TABLE session (
 	expires_at TEXT NOT NULL,
 	address TEXT
 );
-CREATE INDEX session_user ON session (user_id);
+CREATE INDEX app_session_user ON app_session (user_id);
 
 CREATE TABLE api_token (
 	id @PK@,
