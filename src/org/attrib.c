@@ -19,8 +19,9 @@
  * covers (16 for IPv4, 8 for IPv6), a child node. The root has up to 16 bits:
  * the 16 right after the leading bits all registered starts share, so that
  * for IPv6 it spreads the allocations instead of indexing the 2000::/3 every
- * global address sits in. Children have up to 8 bits, fewer for small
- * buckets, so the index stays near the size of the interval array. An
+ * global address sits in. A child gets as many bits (up to 16) as give
+ * about two starts a bucket, so that a crowded /32 is spread in one step
+ * and the index stays near the size of the interval array. An
  * address outside the shared bits of a node lies below or above every start
  * under it, which the node answers without a search. A lookup walks one to
  * three nodes and ends in a binary search with no branches and a fixed number
@@ -53,7 +54,7 @@ typedef unsigned __int128 u128;
 #define LEAF4 16	   /* IPv4 starts a leaf search covers: one cache line */
 #define LEAF6 8	   /* IPv6 starts a leaf search covers: two cache lines */
 #define ROOT_STRIDE 16	   /* bits the root indexes at most */
-#define CHILD_STRIDE 8	   /* bits a child indexes at most */
+#define CHILD_STRIDE 16   /* bits a child indexes at most */
 #define DOMAIN_MAX 253	   /* bytes in a domain name, without a trailing dot */
 #define DOMAIN_LABEL_MAX 63
 
@@ -571,7 +572,7 @@ static uint32_t build_node(struct family *fm, const u128 *starts, size_t lo, siz
 
 		if (bhi - blo <= fm->leaf)
 			continue;
-		child = build_node(fm, starts, blo, bhi, shift, stride_for(bhi - blo, 4, 1, CHILD_STRIDE));
+		child = build_node(fm, starts, blo, bhi, shift, stride_for(bhi - blo, 2, 1, CHILD_STRIDE));
 		if (child == NONE)
 			return NONE;
 		fm->buckets[base + b].child = child + 1;
