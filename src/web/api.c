@@ -308,22 +308,21 @@ static void org_assets(kc_req *r)
 
 /* The registry, rebuilt for this thread when the audit log moved on (every
  * asset change appends to it). */
-static const kc_registry *thread_registry(kc_store *st, kc_err *err)
+static const kc_registry *thread_registry(kc_req *r, kc_err *err)
 {
-	static __thread kc_registry *reg;
-	static __thread int64_t version = -1;
+	kc_thread_state *ts = r->ts;
 	int64_t v = 0;
 
-	if (kc_store_scalar_int(st, err, &v, "SELECT COALESCE(MAX(seq), 0) FROM audit", ""))
+	if (kc_store_scalar_int(r->st, err, &v, "SELECT COALESCE(MAX(seq), 0) FROM audit", ""))
 		return NULL;
-	if (reg && v == version)
-		return reg;
-	kc_registry_free(reg);
-	reg = NULL;
-	if (kc_registry_load(st, &reg, err))
+	if (ts->reg && v == ts->reg_version)
+		return ts->reg;
+	kc_registry_free(ts->reg);
+	ts->reg = NULL;
+	if (kc_registry_load(r->st, &ts->reg, err))
 		return NULL;
-	version = v;
-	return reg;
+	ts->reg_version = v;
+	return ts->reg;
 }
 
 static void whois(kc_req *r)
@@ -339,7 +338,7 @@ static void whois(kc_req *r)
 
 	if (!q)
 		return kc_resp_error(r, 400, "invalid", kc_req_tr(r, "give q=VALUE"));
-	reg = thread_registry(r->st, &err);
+	reg = thread_registry(r, &err);
 	if (!reg)
 		return fail(r, KC_ESTORE, &err);
 	rc = kc_registry_whois(reg, q, &w, &err);

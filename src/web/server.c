@@ -19,32 +19,41 @@
 
 #include "base/log.h"
 #include "base/time.h"
+#include "org/asset.h"
 #include "web/web.h"
 #include "base/kc.h"
 
 #define SESSION_COOKIE "kcert_session"
 #define MAX_STORES 256
 
-/* Every worker thread's own store connection, closed at shutdown. */
-static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
-static kc_store *stores[MAX_STORES];
-static size_t nstores;
-static __thread kc_store *thread_store;
+/* Every worker thread's own state (store connection, registry), freed at shutdown. */
+static pthread_mutex_t states_lock = PTHREAD_MUTEX_INITIALIZER;
+static kc_thread_state *states[MAX_STORES];
+static size_t nstates;
+static __thread kc_thread_state *thread_state;
 
-static kc_store *store_for_thread(const kc_web_config *cfg, kc_err *err)
+static kc_thread_state *state_for_thread(const kc_web_config *cfg, kc_err *err)
 {
-	kc_store *st;
+	kc_thread_state *ts;
 
-	if (thread_store)
-		return thread_store;
-	if (kc_store_open(cfg->db, &st, err))
+	if (thread_state)
+		return thread_state;
+	ts = calloc(1, sizeof(*ts));
+	if (!ts) {
+		kc_err_set(err, KC_ENOMEM, "%s", kc_strerror(KC_ENOMEM));
 		return NULL;
-	pthread_mutex_lock(&stores_lock);
-	if (nstores < MAX_STORES)
-		stores[nstores++] = st;
-	pthread_mutex_unlock(&stores_lock);
-	thread_store = st;
-	return st;
+	}
+	ts->reg_version = -1;
+	if (kc_store_open(cfg->db, &ts->st, err)) {
+		free(ts);
+		return NULL;
+	}
+	pthread_mutex_lock(&states_lock);
+	if (nstates < MAX_STORES)
+		states[nstates++] = ts;
+	pthread_mutex_unlock(&states_lock);
+	thread_state = ts;
+	return ts;
 }
 
 const char *kc_req_tr(const kc_req *r, const char *msgid)
@@ -278,7 +287,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	client_address(r);
-	r->st = store_for_thread(cfg, &err);
+	r->ts = state_for_thread(cfg, &err);
+	r->st = r->ts ? r->ts->st : NULL;
 	if (cs->too_big) {
 		kc_resp_error(r, 413, "too_large", "request body too large");
 	} else if (!r->st) {
@@ -391,10 +401,13 @@ int kc_web_run(const kc_web_config *cfg, volatile sig_atomic_t *stop, kc_err *er
 	while (!*stop)
 		usleep(100 * 1000);
 	MHD_stop_daemon(d);
-	pthread_mutex_lock(&stores_lock);
-	for (size_t i = 0; i < nstores; i++)
-		kc_store_close(stores[i]);
-	nstores = 0;
-	pthread_mutex_unlock(&stores_lock);
+	pthread_mutex_lock(&states_lock);
+	for (size_t i = 0; i < nstates; i++) {
+		kc_registry_free(states[i]->reg);
+		kc_store_close(states[i]->st);
+		free(states[i]);
+	}
+	nstates = 0;
+	pthread_mutex_unlock(&states_lock);
 	return KC_OK;
 }

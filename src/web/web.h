@@ -31,6 +31,14 @@ int kc_web_run(const kc_web_config *cfg, volatile sig_atomic_t *stop, kc_err *er
 /* ---- what handlers see ---- */
 
 struct MHD_Connection;
+struct kc_registry;
+
+/* What each worker thread keeps between requests; freed at shutdown. */
+typedef struct kc_thread_state {
+	kc_store *st;
+	struct kc_registry *reg; /* attribution registry, rebuilt when reg_version moves */
+	int64_t reg_version;
+} kc_thread_state;
 
 typedef struct kc_req {
 	struct MHD_Connection *conn;
@@ -38,6 +46,7 @@ typedef struct kc_req {
 	const char *path;	   /* without the query string */
 	kc_buf body;
 	kc_store *st;
+	kc_thread_state *ts;
 	const kc_web_config *cfg;
 	kc_user user;
 	int authed;		   /* user is set */
