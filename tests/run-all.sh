@@ -61,6 +61,9 @@ else
 	total_fail=$((total_fail + 1))
 fi
 
+# playwright-core for the browser test (tests/e2e/test_browser.sh).
+sh tests/browser/install.sh >"$LOG/browser-install.log" 2>&1 || { echo "browser-install: see $LOG/browser-install.log"; }
+
 for bin in build/kcert build/asan/kcert; do
 	[ -x "$bin" ] || continue
 	for t in tests/e2e/test_*.sh; do

@@ -27,6 +27,7 @@ static const char css[] =
 	"*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:var(--ink);background:var(--bg)}"
 	"header{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;padding:.6rem 1rem;background:var(--accent);color:#fff}"
 	"header a{color:#fff}header nav{display:flex;gap:1rem;flex-wrap:wrap}header form{margin:0}"
+	"header label{display:inline;color:#fff;margin:0 .3rem 0 0}header button{border:1px solid #fff}"
 	"main{padding:1rem;max-width:72rem}a{color:var(--accent)}a:focus,button:focus,input:focus,select:focus{outline:3px solid #f90;outline-offset:2px}"
 	"table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}"
 	"label{display:block;margin:.4rem 0 .1rem}input,select,button{font:inherit;padding:.3rem .5rem}"
@@ -53,7 +54,7 @@ static void head(kc_req *r, const char *title)
 			kc_buf_addf(b, "<a href=\"/users\">%s</a><a href=\"/audit\">%s</a>", T("Users"), T("Audit log"));
 		kc_buf_adds(b, "</nav><form method=\"post\" action=\"/lang\"><input type=\"hidden\" name=\"csrf\" value=\"");
 		kc_html(b, r->csrf);
-		kc_buf_addf(b, "\"><label for=\"lang\" class=\"note\" style=\"color:#fff;display:inline\">%s</label> "
+		kc_buf_addf(b, "\"><label for=\"lang\">%s</label> "
 			       "<select id=\"lang\" name=\"lang\">", T("Language"));
 		for (kc_lang l = KC_LANG_NB; l <= KC_LANG_EN; l++)
 			kc_buf_addf(b, "<option value=\"%s\"%s>%s</option>", kc_lang_code(l), l == r->lang ? " selected" : "",
@@ -99,10 +100,17 @@ static int csrf_ok(kc_req *r)
 
 static void page_login(kc_req *r, const char *problem)
 {
+	const char *have = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, LOGIN_CSRF_COOKIE);
 	char token[KC_SECRET_LEN + 1];
 	kc_buf *b = &r->out;
 
-	kc_secret_new(token);
+	/* Keep the token a browser already has: a second tab, or a request the
+	 * browser makes on its own (favicon) and that lands here, must not
+	 * invalidate the form on screen. */
+	if (have && strlen(have) == KC_SECRET_LEN && strspn(have, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == KC_SECRET_LEN)
+		snprintf(token, sizeof(token), "%s", have);
+	else
+		kc_secret_new(token);
 	snprintf(r->set_cookie[1], sizeof(r->set_cookie[1]), LOGIN_CSRF_COOKIE "=%s; Path=/login; HttpOnly; SameSite=Strict%s",
 		 token, r->cfg->secure_cookies ? "; Secure" : "");
 	if (r->status == 500) /* not chosen yet */
@@ -505,6 +513,11 @@ void kc_ui_route(kc_req *r)
 		kc_buf_add(&r->out, css, sizeof(css) - 1);
 		r->status = 200;
 		r->content_type = "text/css; charset=utf-8";
+		return;
+	}
+	if (get && !strcmp(p, "/favicon.ico")) {
+		r->status = 404;
+		r->content_type = "text/plain; charset=utf-8";
 		return;
 	}
 	if (!strcmp(p, "/login")) {
