@@ -192,12 +192,12 @@ int kc_org_list(kc_store *st, const kc_org_filter *f, kc_org **out, size_t *n, k
 	rc = kc_store_query(st, err, &s,
 			    "SELECT " ORG_COLUMNS
 			    "WHERE (CAST(? AS TEXT) IS NULL OR o.kind = ?) AND (? = 0 OR o.county_id = ?) "
-			    "AND (? = 1 OR o.active = 1) AND lower(o.name) LIKE lower(CAST(? AS TEXT)) "
+			    "AND (? = 1 OR o.active = 1) AND (CAST(? AS TEXT) IS NULL OR lower(o.name) LIKE lower(?)) "
 			    "ORDER BY CASE o.kind WHEN 'cert' THEN 0 WHEN 'authority' THEN 1 "
 			    "WHEN 'county' THEN 2 WHEN 'iks' THEN 3 ELSE 4 END, COALESCE(o.code, ''), o.name "
 			    "LIMIT ? OFFSET ?",
-			    "ttiiitii", f->kind, f->kind, county_id, county_id, (int64_t)(f->inactive != 0),
-			    like, f->limit ? (int64_t)f->limit : INT64_MAX, (int64_t)f->offset);
+			    "ttiiittii", f->kind, f->kind, county_id, county_id, (int64_t)(f->inactive != 0),
+			    f->search, like, f->limit ? (int64_t)f->limit : INT64_MAX, (int64_t)f->offset);
 	if (rc)
 		return rc;
 	return kc_store_collect(s, sizeof(**out), fill_org, (void **)out, n, err);
