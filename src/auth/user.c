@@ -286,9 +286,24 @@ int kc_user_set_disabled(kc_store *st, const char *actor, int64_t id, int disabl
 
 int kc_user_set_lang(kc_store *st, int64_t id, const char *lang, kc_err *err)
 {
+	kc_user u;
+	int rc;
+
 	if (strcmp(lang, "nb") && strcmp(lang, "nn") && strcmp(lang, "en"))
 		return kc_err_set(err, KC_EINVAL, _("%s: language must be nb, nn or en"), lang);
-	return kc_store_exec(st, err, NULL, "UPDATE app_user SET lang = ? WHERE id = ?", "ti", lang, id);
+	rc = kc_user_get_id(st, id, &u, err);
+	if (!rc)
+		rc = kc_store_begin(st, err);
+	if (rc)
+		return rc;
+	rc = kc_store_exec(st, err, NULL, "UPDATE app_user SET lang = ? WHERE id = ?", "ti", lang, id);
+	if (!rc)
+		rc = kc_audit_append(st, u.name, "user.lang", u.name, lang, err);
+	if (rc) {
+		kc_store_rollback(st);
+		return rc;
+	}
+	return kc_store_commit(st, err);
 }
 
 /* ---- throttling ---- */
@@ -426,10 +441,32 @@ int kc_session_user(kc_store *st, const char *session_id, kc_user *user, char cs
 
 int kc_logout(kc_store *st, const char *session_id, kc_err *err)
 {
-	char h[65];
+	char h[65], name[80] = "";
+	kc_stmt *s;
+	int rc;
 
 	kc_secret_hash(session_id, h);
-	return kc_store_exec(st, err, NULL, "DELETE FROM app_session WHERE id_hash = ?", "t", h);
+	rc = kc_store_begin(st, err);
+	if (rc)
+		return rc;
+	rc = kc_store_query(st, err, &s,
+			    "SELECT u.name FROM app_session s JOIN app_user u ON u.id = s.user_id WHERE s.id_hash = ?", "t",
+			    h);
+	if (!rc) {
+		if (kc_stmt_step(s, err) == KC_ROW)
+			snprintf(name, sizeof(name), "%s", kc_stmt_text(s, 0));
+		kc_stmt_finalize(s);
+	}
+	if (!rc)
+		rc = kc_store_exec(st, err, NULL, "DELETE FROM app_session WHERE id_hash = ?", "t", h);
+	/* The audit entry also tells the servers' credential caches to forget it. */
+	if (!rc && name[0])
+		rc = kc_audit_append(st, name, "logout", name, "", err);
+	if (rc) {
+		kc_store_rollback(st);
+		return rc;
+	}
+	return kc_store_commit(st, err);
 }
 
 int kc_token_create(kc_store *st, const char *actor, int64_t user_id, const char *name, time_t expires,

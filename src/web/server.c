@@ -45,6 +45,8 @@ static kc_thread_state *state_for_thread(const kc_web_config *cfg, kc_err *err)
 		return NULL;
 	}
 	ts->reg_version = -1;
+	ts->list_version = -1;
+	kc_buf_init(&ts->list_body, 16u << 20);
 	if (kc_store_open(cfg->db, &ts->st, err)) {
 		free(ts);
 		return NULL;
@@ -174,22 +176,65 @@ static void client_address(kc_req *r)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->addr, sizeof(r->addr));
 }
 
+static int auth_cached(kc_req *r, const char *hash)
+{
+	kc_thread_state *ts = r->ts;
+
+	for (size_t i = 0; i < KC_ARRAY_LEN(ts->auth); i++) {
+		if (ts->auth[i].version != r->version || strcmp(ts->auth[i].hash, hash) ||
+		    ts->auth[i].expires <= kc_now())
+			continue;
+		r->user = ts->auth[i].user;
+		r->by_token = ts->auth[i].by_token;
+		snprintf(r->csrf, sizeof(r->csrf), "%s", ts->auth[i].csrf);
+		return 1;
+	}
+	return 0;
+}
+
+static void auth_remember(kc_req *r, const char *hash, time_t expires)
+{
+	kc_thread_state *ts = r->ts;
+	unsigned i = ts->auth_next++ % KC_ARRAY_LEN(ts->auth);
+
+	snprintf(ts->auth[i].hash, sizeof(ts->auth[i].hash), "%s", hash);
+	ts->auth[i].version = r->version;
+	/* Check the store again at least once a minute: expiry needs no audit entry. */
+	ts->auth[i].expires = expires;
+	ts->auth[i].by_token = r->by_token;
+	ts->auth[i].user = r->user;
+	snprintf(ts->auth[i].csrf, sizeof(ts->auth[i].csrf), "%s", r->csrf);
+}
+
 /* Who is asking: a bearer token, else a session cookie. */
 static void authenticate(kc_req *r)
 {
 	const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
 	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+	char hash[65];
 	kc_err err;
 
 	if (auth && !strncasecmp(auth, "Bearer ", 7)) {
-		if (kc_token_user(r->st, auth + 7, &r->user, &err) == KC_OK)
+		if (strlen(auth + 7) != KC_SECRET_LEN)
+			return;
+		kc_secret_hash(auth + 7, hash);
+		if (auth_cached(r, hash)) {
+			r->authed = 1;
+		} else if (kc_token_user(r->st, auth + 7, &r->user, &err) == KC_OK) {
 			r->authed = r->by_token = 1;
+			auth_remember(r, hash, kc_now() + 60);
+		}
 		return;
 	}
-	if (cookie && strlen(cookie) == KC_SECRET_LEN &&
-	    kc_session_user(r->st, cookie, &r->user, r->csrf, &err) == KC_OK) {
+	if (!cookie || strlen(cookie) != KC_SECRET_LEN)
+		return;
+	kc_secret_hash(cookie, hash);
+	if (auth_cached(r, hash) || kc_session_user(r->st, cookie, &r->user, r->csrf, &err) == KC_OK) {
+		if (!r->csrf[0])
+			return;
 		r->authed = 1;
 		snprintf(r->session, sizeof(r->session), "%s", cookie);
+		auth_remember(r, hash, kc_now() + 60);
 	}
 }
 
@@ -293,6 +338,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (cs->too_big) {
 		kc_resp_error(r, 413, "too_large", "request body too large");
 	} else if (!r->st) {
+		kc_error("store: %s", err.msg);
+		kc_resp_error(r, 503, "unavailable", "the store is unavailable");
+	} else if (kc_store_scalar_int(r->st, &err, &r->version, "SELECT COALESCE(MAX(seq), 0) FROM audit", "")) {
 		kc_error("store: %s", err.msg);
 		kc_resp_error(r, 503, "unavailable", "the store is unavailable");
 	} else {
@@ -410,6 +458,7 @@ int kc_web_run(const kc_web_config *cfg, volatile sig_atomic_t *stop, kc_err *er
 	pthread_mutex_lock(&states_lock);
 	for (size_t i = 0; i < nstates; i++) {
 		kc_registry_free(states[i]->reg);
+		kc_buf_release(&states[i]->list_body);
 		kc_store_close(states[i]->st);
 		free(states[i]);
 	}

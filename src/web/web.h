@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "auth/user.h"
 #include "base/buf.h"
@@ -38,6 +39,24 @@ typedef struct kc_thread_state {
 	kc_store *st;
 	struct kc_registry *reg; /* attribution registry, rebuilt when reg_version moves */
 	int64_t reg_version;
+	/* The last organisation listing served (TLP:CLEAR, the same for every
+	 * user), by its query and the audit sequence it was made at. */
+	char list_key[512];
+	int64_t list_version;
+	kc_buf list_body;
+	/* Recently seen credentials (hash of the session id or token) and whom
+	 * they belong to, valid while the audit sequence stays where it was:
+	 * every login, logout, password change, disabling and token creation
+	 * appends to the audit log, so any of them empties this cache. */
+	struct {
+		char hash[65];
+		int64_t version;
+		time_t expires;
+		int by_token;
+		kc_user user;
+		char csrf[KC_SECRET_LEN + 1];
+	} auth[8];
+	unsigned auth_next;
 } kc_thread_state;
 
 typedef struct kc_req {
@@ -47,6 +66,7 @@ typedef struct kc_req {
 	kc_buf body;
 	kc_store *st;
 	kc_thread_state *ts;
+	int64_t version;	   /* the audit sequence when the request began */
 	const kc_web_config *cfg;
 	kc_user user;
 	int authed;		   /* user is set */

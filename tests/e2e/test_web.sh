@@ -129,6 +129,16 @@ next=$(printf '%s' "$BODY" | sed 's/.*"next_cursor":"\([^"]*\)".*/\1/')
 api ana GET "/api/v1/orgs?limit=2&cursor=$next"
 expect_api 200 '"items":\[\{' "the cursor gives the next page"
 
+# A listing answered from a worker's cache still shows a change made since.
+api ana GET "/api/v1/orgs?kind=iks"
+api ana GET "/api/v1/orgs?kind=iks"
+expect_api 200 '"items":\[\]' "no IKS yet"
+"$KCERT" org add --kind iks --name "Vestfold IKT IKS" >/dev/null
+api ana GET "/api/v1/orgs?kind=iks"
+expect_api 200 '"slug":"vestfold-ikt-iks"' "a new organisation shows in the next listing"
+api ana GET "/api/v1/orgs?kind=iks"
+expect_api 200 '"slug":"vestfold-ikt-iks"' "and in the one after"
+
 # The OpenAPI document lists what the server serves.
 curl -s "$URL/api/v1/openapi.json" > "$T_DIR/openapi.json"
 run sh -c "grep -o '\"/api/v1/[^\"]*\"' '$T_DIR/openapi.json' | tr -d '\"' | sort -u"
