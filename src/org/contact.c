@@ -58,9 +58,9 @@ static int fingerprint_valid(const char *fpr)
 	return hex == 40 || hex == 64; /* OpenPGP v4 or v5/v6 */
 }
 
-int kc_contact_add(kc_store *st, const char *actor, kc_contact *c, kc_err *err)
+/* Check and normalise the fields of c (both for adding and for changing). */
+static int contact_validate(kc_contact *c, kc_err *err)
 {
-	kc_org o;
 	int rc;
 
 	if (!c->name[0])
@@ -85,33 +85,76 @@ int kc_contact_add(kc_store *st, const char *actor, kc_contact *c, kc_err *err)
 				  c->pgp);
 	if (!c->notices[0])
 		snprintf(c->notices, sizeof(c->notices), "all");
+	return KC_OK;
+}
+
+/* Add (c->id == 0) or change (c->id set) one contact, in one transaction. */
+static int contact_save(kc_store *st, const char *actor, kc_contact *c, kc_err *err)
+{
+	char now[KC_TIME_STRLEN];
+	int64_t dup = 0;
+	kc_org o;
+	int rc = contact_validate(c, err);
+
+	if (rc)
+		return rc;
 	rc = kc_store_begin(st, err);
 	if (rc)
 		return rc;
 	rc = kc_org_get_id(st, c->org_id, &o, err);
-	if (!rc) {
-		int64_t dup = 0;
-
-		rc = kc_store_scalar_int(st, err, &dup, "SELECT count(*) FROM contact WHERE org_id = ? AND email = ?",
-					 "it", c->org_id, c->email);
-		if (!rc && dup)
-			rc = kc_err_set(err, KC_EEXIST, _("%s is already a contact of %s"), c->email, o.slug);
-	}
 	if (!rc)
+		rc = kc_store_scalar_int(st, err, &dup,
+					 "SELECT count(*) FROM contact WHERE org_id = ? AND email = ? AND id != ?", "iti",
+					 c->org_id, c->email, c->id);
+	if (!rc && dup)
+		rc = kc_err_set(err, KC_EEXIST, _("%s is already a contact of %s"), c->email, o.slug);
+	kc_time_now_iso(now);
+	if (!rc && !c->id) {
 		rc = kc_store_exec(st, err, &c->id,
 				   "INSERT INTO contact (org_id, name, email, phone, role, lang, pgp_fingerprint, "
 				   "notices, created_at, updated_at) VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, "
 				   "NULLIF(?, ''), ?, ?, ?) RETURNING id",
 				   "ittttttttt", c->org_id, c->name, c->email, c->phone, c->role, c->lang, c->pgp,
-				   c->notices, kc_time_now_iso(c->created_at), c->created_at);
-	if (!rc)
-		rc = kc_audit_appendf(st, err, actor, "contact.add", o.slug, "%s <%s> %s", c->name, c->email,
-				      c->role);
+				   c->notices, now, now);
+		snprintf(c->created_at, sizeof(c->created_at), "%s", now);
+		if (!rc)
+			rc = kc_audit_appendf(st, err, actor, "contact.add", o.slug, "%s <%s> %s", c->name, c->email,
+					      c->role);
+	} else if (!rc) {
+		int64_t found = 0;
+
+		rc = kc_store_scalar_int(st, err, &found, "SELECT count(*) FROM contact WHERE id = ? AND org_id = ?", "ii",
+					 c->id, c->org_id);
+		if (!rc && !found)
+			rc = kc_err_set(err, KC_ENOENT, _("no contact %lld at %s"), (long long)c->id, o.slug);
+		if (!rc)
+			rc = kc_store_exec(st, err, NULL,
+					   "UPDATE contact SET name = ?, email = ?, phone = NULLIF(?, ''), role = ?, lang = ?, "
+					   "pgp_fingerprint = NULLIF(?, ''), notices = ?, updated_at = ? WHERE id = ? AND org_id = ?",
+					   "ttttttttii", c->name, c->email, c->phone, c->role, c->lang, c->pgp, c->notices, now,
+					   c->id, c->org_id);
+		if (!rc)
+			rc = kc_audit_appendf(st, err, actor, "contact.update", o.slug, "#%lld %s <%s> %s",
+					      (long long)c->id, c->name, c->email, c->role);
+	}
 	if (rc) {
 		kc_store_rollback(st);
 		return rc;
 	}
 	return kc_store_commit(st, err);
+}
+
+int kc_contact_add(kc_store *st, const char *actor, kc_contact *c, kc_err *err)
+{
+	c->id = 0;
+	return contact_save(st, actor, c, err);
+}
+
+int kc_contact_update(kc_store *st, const char *actor, kc_contact *c, kc_err *err)
+{
+	if (c->id <= 0)
+		return kc_err_set(err, KC_EINVAL, _("no contact given"));
+	return contact_save(st, actor, c, err);
 }
 
 int kc_contact_rm(kc_store *st, const char *actor, int64_t org_id, const char *email, kc_err *err)
@@ -162,6 +205,28 @@ static void fill_contact(kc_stmt *s, void *rec)
 
 		snprintf(cols[i].dst, cols[i].cap, "%s", v ? v : "");
 	}
+}
+
+int kc_contact_get(kc_store *st, int64_t org_id, int64_t id, kc_contact *out, kc_err *err)
+{
+	kc_contact *v;
+	size_t n;
+	kc_stmt *s;
+	int rc = kc_store_query(st, err, &s,
+				"SELECT id, org_id, name, email, phone, role, lang, pgp_fingerprint, notices, "
+				"created_at FROM contact WHERE org_id = ? AND id = ?",
+				"ii", org_id, id);
+
+	if (!rc)
+		rc = kc_store_collect(s, sizeof(*v), fill_contact, (void **)&v, &n, err);
+	if (rc)
+		return rc;
+	if (n)
+		*out = v[0];
+	else
+		rc = kc_err_set(err, KC_ENOENT, _("no contact %lld"), (long long)id);
+	free(v);
+	return rc;
 }
 
 int kc_contact_list(kc_store *st, int64_t org_id, kc_contact **out, size_t *n, kc_err *err)

@@ -107,6 +107,9 @@ typedef struct kc_contact {
 int kc_contact_role_valid(const char *role);
 /* Validate fields; c->id and created_at are set on success. Audited. */
 int kc_contact_add(kc_store *st, const char *actor, kc_contact *c, kc_err *err);
+/* Change contact c->id of organisation c->org_id to the fields in c. Audited. */
+int kc_contact_update(kc_store *st, const char *actor, kc_contact *c, kc_err *err);
+int kc_contact_get(kc_store *st, int64_t org_id, int64_t id, kc_contact *out, kc_err *err);
 int kc_contact_rm(kc_store *st, const char *actor, int64_t org_id, const char *email, kc_err *err);
 /* org_id 0: every organisation. */
 int kc_contact_list(kc_store *st, int64_t org_id, kc_contact **out, size_t *n, kc_err *err);

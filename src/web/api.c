@@ -256,32 +256,24 @@ static void org_contacts(kc_req *r)
 	kc_resp_json(r, 200, json_pack("{s:o,s:n}", "items", items, "next_cursor"));
 }
 
-static void org_contact_add(kc_req *r)
+/* The fields of a contact from the JSON body into c; 0, or a response was sent. */
+static int contact_from_json(kc_req *r, kc_contact *c)
 {
 	static const char *const known[] = { "name", "email", "phone", "role", "lang", "pgp_fingerprint", "notices" };
+	char *dst[] = { c->name, c->email, c->phone, c->role, c->lang, c->pgp, c->notices };
+	const size_t cap[] = { sizeof(c->name), sizeof(c->email), sizeof(c->phone), sizeof(c->role),
+			       sizeof(c->lang), sizeof(c->pgp), sizeof(c->notices) };
 	json_error_t jerr;
 	const char *key;
 	json_t *body, *val;
-	kc_contact c;
-	kc_org o;
-	kc_err err;
-	int rc;
 
-	if (!get_org(r, &o) || !need_csrf(r))
-		return;
-	if (r->user.role == KC_ROLE_PARTNER || (r->user.role == KC_ROLE_MEMBER && !kc_user_in_org(&r->user, o.id)))
-		return kc_resp_error(r, 403, "forbidden", kc_req_tr(r, "you may not change this organisation"));
 	body = json_loadb(kc_buf_str(&r->body), r->body.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(body)) {
 		json_decref(body);
-		return kc_resp_error(r, 400, "invalid", kc_req_tr(r, "the body must be a JSON object"));
+		kc_resp_error(r, 400, "invalid", kc_req_tr(r, "the body must be a JSON object"));
+		return -1;
 	}
-	memset(&c, 0, sizeof(c));
-	c.org_id = o.id;
 	json_object_foreach(body, key, val) {
-		char *dst[] = { c.name, c.email, c.phone, c.role, c.lang, c.pgp, c.notices };
-		size_t cap[] = { sizeof(c.name), sizeof(c.email), sizeof(c.phone), sizeof(c.role),
-				 sizeof(c.lang), sizeof(c.pgp), sizeof(c.notices) };
 		size_t i;
 
 		for (i = 0; i < KC_ARRAY_LEN(known) && strcmp(key, known[i]); i++)
@@ -291,15 +283,51 @@ static void org_contact_add(kc_req *r)
 
 			snprintf(msg, sizeof(msg), kc_req_tr(r, "field %s: unknown, not a string, or too long"), key);
 			json_decref(body);
-			return kc_resp_error(r, 400, "invalid", msg);
+			kc_resp_error(r, 400, "invalid", msg);
+			return -1;
 		}
 		snprintf(dst[i], cap[i], "%s", json_string_value(val));
 	}
 	json_decref(body);
-	rc = kc_contact_add(r->st, r->user.name, &c, &err);
+	return 0;
+}
+
+/* POST .../contacts adds; PUT .../contacts/{id} replaces. */
+static void contact_write(kc_req *r, int64_t id)
+{
+	kc_contact c;
+	kc_org o;
+	kc_err err;
+	int rc;
+
+	if (!get_org(r, &o) || !need_csrf(r))
+		return;
+	if (r->user.role == KC_ROLE_PARTNER || (r->user.role == KC_ROLE_MEMBER && !kc_user_in_org(&r->user, o.id)))
+		return kc_resp_error(r, 403, "forbidden", kc_req_tr(r, "you may not change this organisation"));
+	memset(&c, 0, sizeof(c));
+	if (contact_from_json(r, &c))
+		return;
+	c.org_id = o.id;
+	c.id = id;
+	rc = id ? kc_contact_update(r->st, r->user.name, &c, &err) : kc_contact_add(r->st, r->user.name, &c, &err);
 	if (rc)
 		return fail(r, rc, &err);
-	kc_resp_json(r, 201, contact_json(&c));
+	kc_resp_json(r, id ? 200 : 201, contact_json(&c));
+}
+
+static void org_contact_add(kc_req *r)
+{
+	contact_write(r, 0);
+}
+
+static void org_contact_put(kc_req *r)
+{
+	char *end;
+	long long id = strtoll(r->params[1], &end, 10);
+
+	if (*end || id <= 0)
+		return kc_resp_error(r, 404, "not_found", kc_req_tr(r, "not found"));
+	contact_write(r, id);
 }
 
 static json_t *asset_json(const kc_asset *a)
@@ -514,6 +542,7 @@ static const struct route {
 	{ "GET", "/api/v1/orgs/{org}", org_show, AUTH, "One organisation by kommunenummer, fylkesnummer, slug or #id" },
 	{ "GET", "/api/v1/orgs/{org}/contacts", org_contacts, AUTH, "An organisation's contacts (TLP:AMBER)" },
 	{ "POST", "/api/v1/orgs/{org}/contacts", org_contact_add, AUTH, "Add a contact (X-CSRF-Token with a session)" },
+	{ "PUT", "/api/v1/orgs/{org}/contacts/{id}", org_contact_put, AUTH, "Change a contact (X-CSRF-Token with a session)" },
 	{ "GET", "/api/v1/orgs/{org}/assets", org_assets, AUTH, "An organisation's assets (TLP:AMBER)" },
 	{ "GET", "/api/v1/whois", whois, AUTH, "Who owns an IP address, AS number, domain, URL or e-mail address (q)" },
 	{ "GET", "/api/v1/users", users, AUTH, "Users (admin)" },
@@ -559,6 +588,9 @@ void kc_api_openapi(kc_req *r)
 		if (strstr(routes[i].pattern, "{org}"))
 			json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", "org", "in", "path",
 								"required", 1, "schema", "type", "string"));
+		if (strstr(routes[i].pattern, "{id}"))
+			json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", "id", "in", "path",
+								"required", 1, "schema", "type", "integer"));
 		json_object_set_new(item, method,
 				    json_pack("{s:s,s:o,s:o,s:{s:{s:s},s:{s:s}}}", "summary", routes[i].summary,
 					      "parameters", params, "security",

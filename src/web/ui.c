@@ -242,6 +242,32 @@ static void page_orgs(kc_req *r)
 	foot(r);
 }
 
+static int may_edit(const kc_req *r, const kc_org *o)
+{
+	return r->user.role == KC_ROLE_ADMIN || r->user.role == KC_ROLE_ANALYST ||
+	       (r->user.role == KC_ROLE_MEMBER && kc_user_in_org(&r->user, o->id));
+}
+
+/* The fields of a contact as a form; c may be NULL for a new one. */
+static void contact_fields(kc_req *r, const kc_contact *c)
+{
+	static const char *const roles[] = { "security", "it-operations", "management", "24x7", "abuse", "other" };
+	kc_buf *b = &r->out;
+
+	kc_buf_addf(b, "<div class=\"row\"><div><label for=\"c-name\">%s</label><input id=\"c-name\" name=\"name\" required value=\"",
+		    T("Name"));
+	kc_html(b, c ? c->name : "");
+	kc_buf_addf(b, "\"></div><div><label for=\"c-email\">%s</label><input id=\"c-email\" name=\"email\" type=\"email\" required value=\"",
+		    T("E-mail"));
+	kc_html(b, c ? c->email : "");
+	kc_buf_addf(b, "\"></div><div><label for=\"c-phone\">%s</label><input id=\"c-phone\" name=\"phone\" value=\"", T("Phone"));
+	kc_html(b, c ? c->phone : "");
+	kc_buf_addf(b, "\"></div><div><label for=\"c-role\">%s</label><select id=\"c-role\" name=\"role\">", T("Role"));
+	for (size_t i = 0; i < KC_ARRAY_LEN(roles); i++)
+		kc_buf_addf(b, "<option%s>%s</option>", c && !strcmp(c->role, roles[i]) ? " selected" : "", roles[i]);
+	kc_buf_adds(b, "</select></div>");
+}
+
 static void contacts_section(kc_req *r, const kc_org *o)
 {
 	kc_contact *v = NULL;
@@ -249,13 +275,15 @@ static void contacts_section(kc_req *r, const kc_org *o)
 	kc_err err;
 	kc_buf *b = &r->out;
 
+	int editor = may_edit(r, o);
+
 	kc_buf_addf(b, "<h2>%s", T("Contacts"));
 	tlp_label(b, KC_TLP_CONTACT);
 	kc_buf_adds(b, "</h2>");
 	if (kc_contact_list(r->st, o->id, &v, &n, &err) == KC_OK) {
 		kc_buf_addf(b, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-			       "<th scope=\"col\">%s</th></tr></thead><tbody>",
-			    T("Name"), T("E-mail"), T("Phone"), T("Role"));
+			       "<th scope=\"col\">%s</th>%s</tr></thead><tbody>",
+			    T("Name"), T("E-mail"), T("Phone"), T("Role"), editor ? "<td></td>" : "");
 		for (size_t i = 0; i < n; i++) {
 			kc_buf_adds(b, "<tr><td>");
 			kc_html(b, v[i].name);
@@ -265,25 +293,28 @@ static void contacts_section(kc_req *r, const kc_org *o)
 			kc_html(b, v[i].phone);
 			kc_buf_adds(b, "</td><td>");
 			kc_html(b, v[i].role);
+			if (editor) {
+				kc_buf_adds(b, "</td><td><a href=\"/orgs/");
+				kc_html(b, o->code[0] ? o->code : o->slug);
+				kc_buf_addf(b, "/contacts/%lld\" aria-label=\"", (long long)v[i].id);
+				kc_buf_addf(b, "%s ", T("Change"));
+				kc_html(b, v[i].name);
+				kc_buf_addf(b, "\">%s</a>", T("Change"));
+			}
 			kc_buf_adds(b, "</td></tr>");
 		}
 		kc_buf_adds(b, "</tbody></table>");
 	}
 	free(v);
-	if (r->user.role == KC_ROLE_PARTNER || (r->user.role == KC_ROLE_MEMBER && !kc_user_in_org(&r->user, o->id)))
+	if (!editor)
 		return;
 	kc_buf_addf(b, "<h3>%s</h3><form method=\"post\" action=\"/orgs/", T("Add a contact"));
 	kc_html(b, o->code[0] ? o->code : o->slug);
 	kc_buf_adds(b, "/contacts\"><input type=\"hidden\" name=\"csrf\" value=\"");
 	kc_html(b, r->csrf);
-	kc_buf_addf(b, "\"><div class=\"row\"><div><label for=\"c-name\">%s</label><input id=\"c-name\" name=\"name\" required></div>"
-		       "<div><label for=\"c-email\">%s</label><input id=\"c-email\" name=\"email\" type=\"email\" required></div>"
-		       "<div><label for=\"c-phone\">%s</label><input id=\"c-phone\" name=\"phone\"></div>"
-		       "<div><label for=\"c-role\">%s</label><select id=\"c-role\" name=\"role\">"
-		       "<option>security</option><option>it-operations</option><option>management</option>"
-		       "<option>24x7</option><option>abuse</option><option>other</option></select></div>"
-		       "<div><button type=\"submit\">%s</button></div></div></form>",
-		    T("Name"), T("E-mail"), T("Phone"), T("Role"), T("Add"));
+	kc_buf_adds(b, "\">");
+	contact_fields(r, NULL);
+	kc_buf_addf(b, "<div><button type=\"submit\">%s</button></div></div></form>", T("Add"));
 }
 
 static void assets_section(kc_req *r, const kc_org *o)
@@ -346,7 +377,8 @@ static void page_org(kc_req *r, const char *ref, const char *problem)
 	foot(r);
 }
 
-static void add_contact(kc_req *r, const char *ref)
+/* GET: the form to change contact id; POST with id: save it; POST without: add one. */
+static void contact_form(kc_req *r, const char *ref, int64_t id, int post)
 {
 	kc_contact c;
 	kc_org o;
@@ -354,26 +386,43 @@ static void add_contact(kc_req *r, const char *ref)
 	char path[128];
 	int rc;
 
-	if (!csrf_ok(r))
+	if (post && !csrf_ok(r))
 		return;
-	if (kc_org_get(r->st, ref, &o, &err) || r->user.role == KC_ROLE_PARTNER ||
-	    (r->user.role == KC_ROLE_MEMBER && !kc_user_in_org(&r->user, o.id))) {
+	if (kc_org_get(r->st, ref, &o, &err) || !may_edit(r, &o)) {
 		r->status = 403;
 		return page_org(r, ref, T("You may not change this organisation."));
 	}
 	memset(&c, 0, sizeof(c));
-	c.org_id = o.id;
-	kc_req_form(r, "name", c.name, sizeof(c.name));
-	kc_req_form(r, "email", c.email, sizeof(c.email));
-	kc_req_form(r, "phone", c.phone, sizeof(c.phone));
-	kc_req_form(r, "role", c.role, sizeof(c.role));
-	rc = kc_contact_add(r->st, r->user.name, &c, &err);
-	if (rc) {
-		r->status = 400;
+	if (id && kc_contact_get(r->st, o.id, id, &c, &err)) {
+		r->status = 404;
 		return page_org(r, ref, err.msg);
 	}
-	snprintf(path, sizeof(path), "/orgs/%s", o.code[0] ? o.code : o.slug);
-	kc_resp_redirect(r, path);
+	if (post) {
+		c.id = id;
+		c.org_id = o.id;
+		kc_req_form(r, "name", c.name, sizeof(c.name));
+		kc_req_form(r, "email", c.email, sizeof(c.email));
+		if (!kc_req_form(r, "phone", c.phone, sizeof(c.phone)))
+			c.phone[0] = '\0';
+		kc_req_form(r, "role", c.role, sizeof(c.role));
+		rc = id ? kc_contact_update(r->st, r->user.name, &c, &err) : kc_contact_add(r->st, r->user.name, &c, &err);
+		if (rc) {
+			r->status = 400;
+			return page_org(r, ref, err.msg);
+		}
+		snprintf(path, sizeof(path), "/orgs/%s", o.code[0] ? o.code : o.slug);
+		return kc_resp_redirect(r, path);
+	}
+	head(r, T("Change contact"));
+	kc_buf_addf(&r->out, "<h1>%s</h1><form method=\"post\" action=\"/orgs/", T("Change contact"));
+	kc_html(&r->out, o.code[0] ? o.code : o.slug);
+	kc_buf_addf(&r->out, "/contacts/%lld\"><input type=\"hidden\" name=\"csrf\" value=\"", (long long)id);
+	kc_html(&r->out, r->csrf);
+	kc_buf_adds(&r->out, "\">");
+	contact_fields(r, &c);
+	kc_buf_addf(&r->out, "<div><button type=\"submit\">%s</button></div></div></form>", T("Save"));
+	r->status = 200;
+	foot(r);
 }
 
 static void page_whois(kc_req *r)
@@ -541,7 +590,16 @@ void kc_ui_route(kc_req *r)
 			return page_org(r, ref, NULL);
 		if (slash && post && !strcmp(slash, "/contacts")) {
 			ref[slash - ref] = '\0';
-			return add_contact(r, ref);
+			return contact_form(r, ref, 0, 1);
+		}
+		if (slash && !strncmp(slash, "/contacts/", 10) && (get || post)) {
+			char *end;
+			long long id = strtoll(slash + 10, &end, 10);
+
+			if (!*end && id > 0) {
+				ref[slash - ref] = '\0';
+				return contact_form(r, ref, id, post);
+			}
 		}
 	}
 	if (get && !strcmp(p, "/whois"))

@@ -59,6 +59,12 @@ try {
     await page.getByRole('button', { name: 'Legg til' }).click();
     await page.waitForURL(`${url}/orgs/0301`);
     check(await page.getByText('siri@oslo.kommune.no').isVisible(), 'the added contact is shown');
+    // Edit it: the phone number.
+    await page.getByRole('link', { name: 'Endre Siri Sikkerhet' }).click();
+    await page.getByLabel('Telefon').fill('+47 22 00 11 22');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Lagre' }).click()]);
+    check(page.url() === `${url}/orgs/0301`, 'saving returns to the organisation');
+    check(await page.getByText('+47 22 00 11 22').isVisible(), 'the edited contact shows its new phone number');
     await page.screenshot({ path: `${shots}/ui-member-org.png`, fullPage: true });
     await page.goto(`${url}/orgs/4601`);
     const html = await page.content();

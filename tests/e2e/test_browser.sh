@@ -25,7 +25,7 @@ PORT=$((21000 + $$ % 20000))
 "$KCERT" serve --listen "127.0.0.1:$PORT" >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT
-for i in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+for i in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 shots="$here/../build/test-logs"
 mkdir -p "$shots"
 cd "$here/browser" && node ui.mjs "http://127.0.0.1:$PORT" "$pw" "$shots"

@@ -10,7 +10,7 @@ URL="http://127.0.0.1:$PORT"
 "$KCERT" serve --listen "127.0.0.1:$PORT" >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT
-for i in $(seq 1 50); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
+for i in $(seq 1 200); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
 run curl -s "$URL/healthz"
 expect_eq "$OUT" "ok" "the server answers /healthz"
 ADMIN_PW=$(sed -n 's/^    \([A-Za-z0-9_-]\{43\}\)$/\1/p' "$T_DIR/serve.out")
@@ -94,6 +94,16 @@ api oslo POST /api/v1/orgs/4601/contacts '{"name":"X","email":"x@bergen.kommune.
 expect_eq "$CODE" "403" "a member cannot add to another organisation"
 api helse POST /api/v1/orgs/4601/contacts '{"name":"X","email":"x@bergen.kommune.no"}'
 expect_eq "$CODE" "403" "a partner cannot add contacts"
+vakt=$(curl -s -H "Authorization: Bearer $TOK_oslo" "$URL/api/v1/orgs/0301/contacts" |
+	grep -o '"id":[0-9]*,"name":"Ny Vakt"' | grep -o '[0-9][0-9]*')
+api oslo PUT "/api/v1/orgs/0301/contacts/$vakt" '{"name":"Ny Vakt","email":"vakt@oslo.kommune.no","role":"24x7","phone":"+47 22 00 00 00"}'
+expect_api 200 '"phone":"\+47 22 00 00 00"' "a member changes their own contact"
+api bergen PUT "/api/v1/orgs/0301/contacts/$vakt" '{"name":"X","email":"x@oslo.kommune.no"}'
+expect_eq "$CODE" "403" "another municipality cannot change it"
+api oslo PUT "/api/v1/orgs/0301/contacts/999999" '{"name":"X","email":"x@oslo.kommune.no"}'
+expect_eq "$CODE" "404" "an unknown contact is 404"
+api oslo PUT "/api/v1/orgs/0301/contacts/$vakt" '{"name":"Ny Vakt","email":"ola@oslo.kommune.no"}'
+expect_eq "$CODE" "409" "changing to another contact's address is a conflict"
 
 # Bad input: 4xx with the error JSON, never a 500.
 api ana POST /api/v1/orgs/0301/contacts '{"name":"X","email":"x@oslo.kommune.no","colour":"red"}'
@@ -143,9 +153,9 @@ expect_api 200 '"slug":"vestfold-ikt-iks"' "and in the one after"
 curl -s "$URL/api/v1/openapi.json" > "$T_DIR/openapi.json"
 run sh -c "grep -o '\"/api/v1/[^\"]*\"' '$T_DIR/openapi.json' | tr -d '\"' | sort -u"
 paths=$OUT
-expect_eq "$(printf '%s\n' "$paths" | wc -l)" "10" "the OpenAPI document has every path"
+expect_eq "$(printf '%s\n' "$paths" | wc -l)" "11" "the OpenAPI document has every path"
 for p in $paths; do
-	p=$(echo "$p" | sed 's/{org}/0301/')
+	p=$(echo "$p" | sed 's/{org}/0301/; s/{id}/1/')
 	api admin GET "$p"
 	case "$BODY" in *no\ such\ resource*) t_bad "documented $p is not served" ;; *) t_ok ;; esac
 done
