@@ -13,40 +13,23 @@
 #include "auth/visibility.h"
 #include "org/asset.h"
 #include "org/org.h"
+#include "web/route.h"
 #include "web/web.h"
 #include "base/kc.h"
 
 #define PAGE_DEFAULT 50
 #define PAGE_MAX 200
 
-/* Match path against a pattern with {name} segments; fills r->params. */
+/* Match r's path against a pattern with {name} segments; fills r->params. */
 static int match(kc_req *r, const char *pattern)
 {
-	static __thread char seg[4][128];
-	const char *p = r->path, *q = pattern;
-	int n = 0;
+	static __thread kc_route_params prm;
 
-	while (*p && *q) {
-		if (*q == '{') {
-			const char *pe = strchr(p, '/'), *qe = strchr(q, '}');
-			size_t len = pe ? (size_t)(pe - p) : strlen(p);
-
-			if (!qe || len == 0 || len >= sizeof(seg[0]) || n >= 4)
-				return 0;
-			memcpy(seg[n], p, len);
-			seg[n][len] = '\0';
-			r->params[n] = seg[n];
-			n++;
-			p += len;
-			q = qe + 1;
-			continue;
-		}
-		if (*p != *q)
-			return 0;
-		p++;
-		q++;
-	}
-	return !*p && !*q;
+	if (!kc_route_match(r->path, pattern, &prm))
+		return 0;
+	for (int i = 0; i < prm.n; i++)
+		r->params[i] = prm.v[i];
+	return 1;
 }
 
 static int need_auth(kc_req *r)
@@ -85,36 +68,11 @@ static void fail(kc_req *r, int rc, const kc_err *err)
 	}
 }
 
-/* Cursors are opaque to clients: base64url of "o:OFFSET". */
-static int cursor_decode(const char *c, size_t *offset)
-{
-	unsigned char raw[32];
-	size_t n;
-	char text[33], *end;
-	unsigned long long v;
-
-	if (!c)
-		return *offset = 0, KC_OK;
-	if (sodium_base642bin(raw, sizeof(raw) - 1, c, strlen(c), NULL, &n, NULL,
-			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    n < 3 || raw[0] != 'o' || raw[1] != ':')
-		return KC_EINVAL;
-	memcpy(text, raw + 2, n - 2);
-	text[n - 2] = '\0';
-	v = strtoull(text, &end, 10);
-	if (*end || !text[0] || v > 100000000ULL)
-		return KC_EINVAL;
-	*offset = (size_t)v;
-	return KC_OK;
-}
-
 static json_t *cursor_encode(size_t offset)
 {
-	char text[32], out[64];
+	char out[32];
 
-	snprintf(text, sizeof(text), "o:%zu", offset);
-	sodium_bin2base64(out, sizeof(out), (const unsigned char *)text, strlen(text),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	kc_cursor_encode(offset, out);
 	return json_string(out);
 }
 
@@ -133,7 +91,7 @@ static int page_args(kc_req *r, size_t *limit, size_t *offset)
 		}
 		*limit = v;
 	}
-	if (cursor_decode(kc_req_arg(r, "cursor"), offset)) {
+	if (kc_cursor_decode(kc_req_arg(r, "cursor"), offset)) {
 		kc_resp_error(r, 400, "invalid", kc_req_tr(r, "bad cursor"));
 		return 0;
 	}
