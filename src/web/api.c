@@ -175,6 +175,17 @@ static int get_org(kc_req *r, kc_org *o)
 	return 1;
 }
 
+/* {"items": [...], "next_cursor": null} from n records of size bytes; frees v. */
+static void items_response(kc_req *r, void *v, size_t n, size_t size, json_t *(*to_json)(const void *rec))
+{
+	json_t *items = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, to_json((const char *)v + i * size));
+	free(v);
+	kc_resp_json(r, 200, json_pack("{s:o,s:n}", "items", items, "next_cursor"));
+}
+
 static void org_show(kc_req *r)
 {
 	kc_org o;
@@ -183,8 +194,10 @@ static void org_show(kc_req *r)
 		kc_resp_json(r, 200, org_json(&o));
 }
 
-static json_t *contact_json(const kc_contact *c)
+static json_t *contact_json(const void *rec)
 {
+	const kc_contact *c = rec;
+
 	return json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s,s:s?,s:s,s:s}", "id", (json_int_t)c->id, "name", c->name,
 			 "email", c->email, "phone", c->phone[0] ? c->phone : NULL, "role", c->role, "lang", c->lang,
 			 "pgp_fingerprint", c->pgp[0] ? c->pgp : NULL, "notices", c->notices, "tlp",
@@ -194,7 +207,6 @@ static json_t *contact_json(const kc_contact *c)
 static void org_contacts(kc_req *r)
 {
 	kc_contact *v;
-	json_t *items;
 	kc_org o;
 	size_t n;
 	kc_err err;
@@ -207,11 +219,7 @@ static void org_contacts(kc_req *r)
 	rc = kc_contact_list(r->st, o.id, &v, &n, &err);
 	if (rc)
 		return fail(r, rc, &err);
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, contact_json(&v[i]));
-	free(v);
-	kc_resp_json(r, 200, json_pack("{s:o,s:n}", "items", items, "next_cursor"));
+	items_response(r, v, n, sizeof(*v), contact_json);
 }
 
 /* The fields of a contact from the JSON body into c; 0, or a response was sent. */
@@ -288,8 +296,10 @@ static void org_contact_put(kc_req *r)
 	contact_write(r, id);
 }
 
-static json_t *asset_json(const kc_asset *a)
+static json_t *asset_json(const void *rec)
 {
+	const kc_asset *a = rec;
+
 	return json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s,s:s,s:s}", "id", (json_int_t)a->id, "org", a->org_slug, "kind",
 			 a->kind, "value", a->value, "note", a->note[0] ? a->note : NULL, "source", a->source,
 			 "created_at", a->created_at, "tlp", kc_tlp_name(KC_TLP_ASSET));
@@ -298,7 +308,6 @@ static json_t *asset_json(const kc_asset *a)
 static void org_assets(kc_req *r)
 {
 	kc_asset *v;
-	json_t *items;
 	kc_org o;
 	size_t n;
 	kc_err err;
@@ -311,11 +320,7 @@ static void org_assets(kc_req *r)
 	rc = kc_asset_list(r->st, o.id, kc_req_arg(r, "kind"), &v, &n, &err);
 	if (rc)
 		return fail(r, rc, &err);
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, asset_json(&v[i]));
-	free(v);
-	kc_resp_json(r, 200, json_pack("{s:o,s:n}", "items", items, "next_cursor"));
+	items_response(r, v, n, sizeof(*v), asset_json);
 }
 
 /* The registry, rebuilt for this thread when the audit log moved on (every
@@ -371,8 +376,9 @@ static void whois(kc_req *r)
 				       "matched", asset_json(w.hits[first]), "covering", covering));
 }
 
-static json_t *user_json(const kc_user *u)
+static json_t *user_json(const void *rec)
 {
+	const kc_user *u = rec;
 	json_t *orgs = json_array();
 
 	for (size_t i = 0; i < u->norgs; i++)
@@ -393,7 +399,6 @@ static int need_admin(kc_req *r)
 static void users(kc_req *r)
 {
 	kc_user *v;
-	json_t *items;
 	size_t n;
 	kc_err err;
 	int rc;
@@ -403,11 +408,7 @@ static void users(kc_req *r)
 	rc = kc_user_list(r->st, &v, &n, &err);
 	if (rc)
 		return fail(r, rc, &err);
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, user_json(&v[i]));
-	free(v);
-	kc_resp_json(r, 200, json_pack("{s:o,s:n}", "items", items, "next_cursor"));
+	items_response(r, v, n, sizeof(*v), user_json);
 }
 
 static void audit(kc_req *r)
