@@ -32,6 +32,23 @@ run "$KCERT" db copy "$SRC" "$KCERT_DB"
 expect_rc 2 "copying into a store that holds data is refused"
 expect_err "already holds data" "with the reason"
 
+# PostgreSQL: pg_dump and a restore into a new database give a working store.
+if [ "$T_ENGINE" = postgresql ]; then
+	pg_dump --no-owner "$KCERT_DB" >"$T_DIR/dump.sql"
+	expect_eq "$?" "0" "pg_dump of the store"
+	psql -q -X "$KCERT_TEST_PG" -c "CREATE DATABASE ${T_PGDB}_r" >/dev/null
+	RESTORED=$(printf '%s' "$KCERT_DB" | sed "s|:///$T_PGDB?|:///${T_PGDB}_r?|")
+	psql -q -X -v ON_ERROR_STOP=1 "$RESTORED" -f "$T_DIR/dump.sql" >/dev/null 2>&1
+	expect_eq "$?" "0" "the dump restores into a new database"
+	run "$KCERT" --db "$RESTORED" whois 198.51.100.9 --format json
+	expect_out '"org": "bomlo"' "the restored store answers whois"
+	run "$KCERT" --db "$RESTORED" audit verify
+	expect_rc 0 "and its audit chain verifies"
+	run "$KCERT" --db "$RESTORED" asset add 4613 cidr 203.0.113.0/24
+	expect_rc 0 "and takes new rows"
+	psql -q -X "$KCERT_TEST_PG" -c "DROP DATABASE ${T_PGDB}_r" >/dev/null
+fi
+
 # SQLite online backup and restore.
 sqlite3 "$SRC" ".backup '$T_DIR/backup.db'"
 run "$KCERT" --db "$T_DIR/backup.db" whois sunnhordland-ikt.no --format json
