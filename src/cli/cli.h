@@ -91,6 +91,8 @@ int cmd_asset(struct kc_cli *cli, int argc, char **argv);
 int cmd_whois(struct kc_cli *cli, int argc, char **argv);
 int cmd_audit(struct kc_cli *cli, int argc, char **argv);
 int cmd_serve(struct kc_cli *cli, int argc, char **argv);
+int cmd_ingest(struct kc_cli *cli, int argc, char **argv);
+int cmd_event(struct kc_cli *cli, int argc, char **argv);
 int cmd_user(struct kc_cli *cli, int argc, char **argv);
 int cmd_token(struct kc_cli *cli, int argc, char **argv);
 int cmd_help(struct kc_cli *cli, int argc, char **argv);

@@ -18,7 +18,7 @@
 
 const char *const kc_copy_tables[] = {
 	"setting", "org", "org_serves", "contact", "asset", "audit",
-	"app_user", "user_org", "app_session", "api_token", "login_failure",
+	"app_user", "user_org", "app_session", "api_token", "login_failure", "event", "ingest_file",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
 
@@ -37,6 +37,8 @@ static const char *table_order(const char *t)
 		return "id_hash";
 	if (!strcmp(t, "login_failure"))
 		return "key";
+	if (!strcmp(t, "ingest_file"))
+		return "sha256";
 	return "id";
 }
 
