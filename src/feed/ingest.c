@@ -160,7 +160,7 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 		return kc_err_set(err, KC_EINVAL, _("%s: unknown Shadowserver report type %s (give --report TYPE)"), shown,
 				  rep->report);
 	rc = hash_file(path, rep->sha256, err);
-	if (!rc)
+	if (!rc && !o->dry_run)
 		rc = kc_store_scalar_int(st, err, &seen, "SELECT count(*) FROM ingest_file WHERE sha256 = ?", "t",
 					 rep->sha256);
 	if (rc)
@@ -266,6 +266,10 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 			if (!o->keep_unattributed)
 				continue;
 		}
+		if (o->dry_run) {
+			rep->events++;
+			continue;
+		}
 		tax = def->taxonomy;
 		type = def->type;
 		ident = def->identifier ? def->identifier : tag ? tag : "unknown";
@@ -298,7 +302,7 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 			rep->events++;
 		rc = 1;
 	}
-	if (rc == 0)
+	if (rc == 0 && !o->dry_run)
 		rc = kc_store_exec(st, err, NULL,
 				   "INSERT INTO ingest_file (sha256, name, feed_name, report, ingested_at, lines, events, "
 				   "duplicates, unattributed, quarantined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

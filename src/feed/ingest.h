@@ -18,6 +18,7 @@ typedef struct kc_ingest_opts {
 	int keep_unattributed;	    /* store events no constituent owns */
 	const char *quarantine;	    /* file the bad lines are appended to (NULL: none) */
 	int window_hours;	    /* deduplication window; 0: 24 */
+	int dry_run;		    /* parse, classify and attribute; store nothing (bench/ingest) */
 } kc_ingest_opts;
 
 typedef struct kc_ingest_report {
