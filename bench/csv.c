@@ -21,26 +21,9 @@
 
 #include "base/csv.h"
 #include "base/kc.h"
+#include "bench.h"
 
 #define PASSES 5
-
-static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
-
-static unsigned long long next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static const char header[] =
     "\"timestamp\",\"ip\",\"protocol\",\"port\",\"hostname\",\"tag\",\"asn\",\"geo\",\"region\",\"city\","
@@ -71,7 +54,7 @@ static int generate(kc_buf *b, size_t bytes, size_t *rows)
 		                 sec / 3600, sec / 60 % 60, sec % 60, (unsigned)(r >> 8 & 255),
 		                 (unsigned)(r >> 16 & 255), r % 3 ? 80u : 8080u, r % 100000,
 		                 64500u + (unsigned)(r >> 24 & 15), cities[(r >> 28) % 6],
-		                 cities[(r >> 31) % 6], auth, next(), next(), servers[(r >> 34) % 5],
+		                 cities[(r >> 31) % 6], auth, (unsigned long long)next(), (unsigned long long)next(), servers[(r >> 34) % 5],
 		                 (unsigned)(r >> 40 & 4095), sec / 3600, sec / 60 % 60, sec % 60,
 		                 r % 5 == 0 ? "\"repositoryformatversion = 0;filemode = false\"" : "");
 		(*rows)++;

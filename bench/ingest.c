@@ -24,24 +24,8 @@
 #include "org/org.h"
 #include "org/seed.h"
 #include "store/store.h"
-
-static uint64_t rng = 0x2545f4914f6cdd1dULL;
-
-static uint64_t next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#define BENCH_SEED 0x2545f4914f6cdd1dULL
+#include "bench.h"
 
 static double run_cmd(const char *cmd)
 {

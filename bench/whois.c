@@ -24,27 +24,10 @@
 
 #include "base/ip.h"
 #include "org/attrib.h"
+#include "bench.h"
 
 #define PASSES 7
 #define TARGET 20e6 /* lookups/s the engine is meant to reach on one core */
-
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void clear_host_bits(kc_cidr *c)
 {
