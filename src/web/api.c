@@ -11,6 +11,8 @@
 
 #include "audit/audit.h"
 #include "auth/visibility.h"
+#include "base/time.h"
+#include "feed/event.h"
 #include "org/asset.h"
 #include "org/org.h"
 #include "web/route.h"
@@ -478,6 +480,63 @@ static void session_delete(kc_req *r)
 	kc_resp_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
+/* Events are TLP:AMBER: the CERT sees all, a member their own organisations'. */
+#define KC_TLP_EVENT KC_TLP_AMBER
+
+static json_t *event_json(const kc_event *e)
+{
+	return json_pack("{s:I,s:s,s:s?,s:O,s:O,s:s?,s:s,s:s,s:s,s:s,s:s?,s:s,s:s,s:I,s:s}", "id", (json_int_t)e->id,
+			 "time.source", e->time_source, "source.ip", e->ip[0] ? e->ip : NULL, "source.port",
+			 e->port >= 0 ? json_integer(e->port) : json_null(), "source.asn",
+			 e->asn ? json_integer(e->asn) : json_null(), "source.fqdn", e->fqdn[0] ? e->fqdn : NULL,
+			 "classification.taxonomy", e->taxonomy, "classification.type", e->type,
+			 "classification.identifier", e->identifier, "feed.name", e->feed, "organisation",
+			 e->org[0] ? e->org : NULL, "time.last", e->time_last, "time.observation", e->time_observation,
+			 "seen", (json_int_t)e->seen, "tlp", kc_tlp_name(KC_TLP_EVENT));
+}
+
+static void events(kc_req *r)
+{
+	const char *org = kc_req_arg(r, "org"), *since = kc_req_arg(r, "since");
+	kc_event_filter f = { 0 };
+	json_t *items;
+	kc_event *v;
+	size_t n, limit;
+	kc_err err;
+	time_t t;
+	int rc;
+
+	if (!page_args(r, &limit, &f.offset))
+		return;
+	if (r->user.role == KC_ROLE_PARTNER)
+		return kc_resp_error(r, 403, "forbidden", kc_req_tr(r, "you may not see events"));
+	if (since && kc_time_parse(since, &t))
+		return kc_resp_error(r, 400, "invalid", kc_req_tr(r, "since is a time such as 2026-11-28T00:00:00Z"));
+	if (org) {
+		kc_org o;
+
+		rc = kc_org_get(r->st, org, &o, &err);
+		if (rc)
+			return fail(r, rc, &err);
+		f.org_id = o.id;
+	} else if (r->user.role == KC_ROLE_MEMBER && r->user.norgs == 1) {
+		f.org_id = r->user.orgs[0];
+	}
+	f.identifier = kc_req_arg(r, "type");
+	f.since = since;
+	f.limit = limit + 1;
+	rc = kc_event_list(r->st, &f, &v, &n, &err);
+	if (rc)
+		return fail(r, rc, &err);
+	items = json_array();
+	for (size_t i = 0; i < n && i < limit; i++)
+		if (kc_may_read(&r->user, v[i].org_id, KC_TLP_EVENT, NULL))
+			json_array_append_new(items, event_json(&v[i]));
+	free(v);
+	kc_resp_json(r, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor",
+				       n > limit ? cursor_encode(f.offset + limit) : json_null()));
+}
+
 static void me(kc_req *r)
 {
 	kc_resp_json(r, 200, user_json(&r->user));
@@ -503,6 +562,7 @@ static const struct route {
 	{ "POST", "/api/v1/orgs/{org}/contacts", org_contact_add, AUTH, "Add a contact (X-CSRF-Token with a session)" },
 	{ "PUT", "/api/v1/orgs/{org}/contacts/{id}", org_contact_put, AUTH, "Change a contact (X-CSRF-Token with a session)" },
 	{ "GET", "/api/v1/orgs/{org}/assets", org_assets, AUTH, "An organisation's assets (TLP:AMBER)" },
+	{ "GET", "/api/v1/events", events, AUTH, "Events from threat feeds (org, type, since, limit, cursor; TLP:AMBER)" },
 	{ "GET", "/api/v1/whois", whois, AUTH, "Who owns an IP address, AS number, domain, URL or e-mail address (q)" },
 	{ "GET", "/api/v1/users", users, AUTH, "Users (admin)" },
 	{ "GET", "/api/v1/audit", audit, AUTH, "The audit log, newest first (admin; limit, cursor)" },

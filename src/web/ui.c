@@ -14,6 +14,7 @@
 #include "audit/audit.h"
 #include "auth/visibility.h"
 #include "base/time.h"
+#include "feed/event.h"
 #include "org/asset.h"
 #include "org/org.h"
 #include "web/web.h"
@@ -342,6 +343,44 @@ static void assets_section(kc_req *r, const kc_org *o)
 	free(v);
 }
 
+/* The organisation's latest events from threat feeds (TLP:AMBER). */
+static void events_section(kc_req *r, const kc_org *o)
+{
+	kc_event_filter f = { .org_id = o->id, .limit = 50 };
+	kc_event *v = NULL;
+	size_t n = 0;
+	kc_err err;
+	kc_buf *b = &r->out;
+
+	kc_buf_addf(b, "<h2>%s", T("Events"));
+	tlp_label(b, KC_TLP_AMBER);
+	kc_buf_adds(b, "</h2>");
+	if (kc_event_list(r->st, &f, &v, &n, &err) != KC_OK)
+		return;
+	if (!n) {
+		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No events."));
+		return;
+	}
+	kc_buf_addf(b, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		    T("Time"), T("Identifier"), T("Address"), T("Host name"), T("Seen"));
+	for (size_t i = 0; i < n; i++) {
+		char t[KC_TIME_STRLEN];
+
+		kc_buf_addf(b, "<tr><td>%s</td><td>", kc_time_oslo(v[i].time_source, t));
+		kc_html(b, v[i].identifier);
+		kc_buf_adds(b, "</td><td>");
+		kc_html(b, v[i].ip);
+		if (v[i].port >= 0)
+			kc_buf_addf(b, " :%lld", (long long)v[i].port);
+		kc_buf_adds(b, "</td><td>");
+		kc_html(b, v[i].fqdn);
+		kc_buf_addf(b, "</td><td>%lld</td></tr>", (long long)v[i].seen);
+	}
+	kc_buf_adds(b, "</tbody></table>");
+	free(v);
+}
+
 static void page_org(kc_req *r, const char *ref, const char *problem)
 {
 	kc_org o;
@@ -372,6 +411,8 @@ static void page_org(kc_req *r, const char *ref, const char *problem)
 		contacts_section(r, &o);
 	if (kc_may_read(&r->user, o.id, KC_TLP_ASSET, NULL))
 		assets_section(r, &o);
+	if (kc_may_read(&r->user, o.id, KC_TLP_AMBER, NULL))
+		events_section(r, &o);
 	if (r->status == 500)
 		r->status = 200;
 	foot(r);

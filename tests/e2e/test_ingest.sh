@@ -70,6 +70,53 @@ expect_err "give --report" "and says so"
 run "$KCERT" audit verify
 expect_rc 0 "the audit chain holds"
 
+# Events in the API: each municipality sees its own, the CERT sees all, partners none.
+pw=Korrekt-Hest-Batteri-9
+echo "$pw" | "$KCERT" user add ana --role analyst --password-stdin >/dev/null
+echo "$pw" | "$KCERT" user add oslo --role member --org 0301 --password-stdin >/dev/null
+echo "$pw" | "$KCERT" user add bergen --role member --org 4601 --password-stdin >/dev/null
+echo "$pw" | "$KCERT" user add helse --role partner --org helsecert --password-stdin >/dev/null
+PORT=$((22000 + $$ % 20000))
+"$KCERT" serve --listen "127.0.0.1:$PORT" >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT
+for i in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+for u in ana oslo bergen helse; do
+	tok=$("$KCERT" token create $u 2>/dev/null)
+	run curl -s -w ' %{http_code}' -H "Authorization: Bearer $tok" "http://127.0.0.1:$PORT/api/v1/events?limit=200"
+	case $u in
+	ana)
+		expect_out '"organisation":"oslo"' "the CERT sees Oslo's events"
+		expect_out '"organisation":"bergen"' "and Bergen's"
+		expect_out '"source.ip":"203.0.113.7"' "and the unattributed ones" ;;
+	oslo)
+		expect_out '"source.ip":"192.0.2.10"' "Oslo sees its own events"
+		expect_no_out "bergen|203\.0\.113|2001:db8:4601" "and nothing else" ;;
+	bergen)
+		expect_out '"source.fqdn":"pc17.intern.bergen.kommune.no"' "Bergen sees its own events"
+		expect_no_out '"organisation":"oslo"|192\.0\.2\.|203\.0\.113' "and nothing else" ;;
+	helse)
+		expect_out '"code":"forbidden"' "a partner sees no events"
+		expect_out '^ 403$' "with status 403" ;;
+	esac
+done
+tok=$("$KCERT" token create ana 2>/dev/null)
+run curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$PORT/api/v1/events?type=open-rdp&org=4601"
+expect_out '"classification.identifier":"open-rdp"' "filter by type and organisation"
+expect_no_out 'qsnatch|"organisation":"oslo"' "the filter holds"
+run curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$PORT/api/v1/events?since=yesterday"
+expect_out '"code":"invalid"' "a bad since is refused"
+# The organisation page lists its events for those who may see them.
+curl -s -c "$T_DIR/ui" "http://127.0.0.1:$PORT/login" > "$T_DIR/login.html"
+LCSRF=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T_DIR/login.html")
+curl -s -o /dev/null -b "$T_DIR/ui" -c "$T_DIR/ui" --data "csrf=$LCSRF&name=oslo&password=$pw" "http://127.0.0.1:$PORT/login"
+run curl -s -b "$T_DIR/ui" "http://127.0.0.1:$PORT/orgs/0301"
+expect_out "Hendelser" "the organisation page has an events section"
+expect_out "open-rdp" "with Oslo's event"
+run curl -s -b "$T_DIR/ui" "http://127.0.0.1:$PORT/orgs/4601"
+expect_no_out "Hendelser|qsnatch" "another municipality's page shows no events to Oslo"
+kill $SERVER
+
 # Conformance: every sample report from ../shared ingests with no line lost.
 SHARED="$(cd "$(dirname "$0")/../.." && pwd)/../shared/data/shadowserver"
 if [ -d "$SHARED" ]; then
