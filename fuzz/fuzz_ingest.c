@@ -1,8 +1,9 @@
 /*
  * fuzz_ingest.c - libFuzzer harness for Shadowserver report ingestion
  * (src/feed/ingest.c) into a real, seeded in-memory store with a few
- * registered ranges. Invariant: every data line is accounted for exactly
- * once (a new event, a merged duplicate, unattributed, or quarantined).
+ * registered ranges, as a Shadowserver report or as a plain list (and
+ * kc_refang on the raw bytes). Invariant: every data line is accounted for
+ * exactly once (a new event, a merged duplicate, unattributed, or quarantined).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -47,7 +48,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const reports[] = { "scan_rdp", "event4_sinkhole_http", "blocklist", "scan_exchange" };
-	kc_ingest_opts o = { .report = reports[size % 4], .keep_unattributed = (int)(size & 4) };
+	kc_ingest_opts o = { .report = reports[size % 4], .keep_unattributed = (int)(size & 4),
+			     .taxonomy = "other", .type = "blacklist", .identifier = "blacklisted-ip" };
+	int list = (size & 8) != 0;
 	kc_ingest_report rep;
 	kc_err err;
 	FILE *f;
@@ -55,12 +58,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 65536)
 		return 0;
+	{
+		char *copy = malloc(size + 1);
+
+		if (!copy)
+			return 0;
+		memcpy(copy, data, size);
+		copy[size] = '\0';
+		kc_refang(copy);
+		if (strlen(copy) > size)
+			abort(); /* refanging never lengthens */
+		free(copy);
+	}
 	f = fopen(path, "wb");
 	if (!f)
 		return 0;
 	fwrite(data, 1, size, f);
 	fclose(f);
-	rc = kc_ingest_file(st, reg, path, &o, &rep, &err);
+	rc = list ? kc_ingest_list(st, reg, path, &o, &rep, &err) : kc_ingest_file(st, reg, path, &o, &rep, &err);
 	if (rc == 0 && !rep.already &&
 	    rep.events + rep.duplicates + rep.quarantined + (o.keep_unattributed ? 0 : rep.unattributed) != rep.lines)
 		abort();

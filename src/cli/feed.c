@@ -21,9 +21,13 @@ int cmd_ingest(struct kc_cli *cli, int argc, char **argv)
 		{ "report", required_argument, NULL, 'r' },
 		{ "keep-unattributed", no_argument, NULL, 'k' },
 		{ "quarantine", required_argument, NULL, 'q' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "classification", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char cls[3][80] = { "", "", "" };
 	kc_ingest_opts o = { 0 };
+	int list = 0;
 	kc_registry *reg = NULL;
 	size_t quarantined = 0;
 	kc_err err;
@@ -35,6 +39,19 @@ int cmd_ingest(struct kc_cli *cli, int argc, char **argv)
 		case 'r': o.report = optarg; break;
 		case 'k': o.keep_unattributed = 1; break;
 		case 'q': o.quarantine = optarg; break;
+		case 'F':
+			if (!strcmp(optarg, "list"))
+				list = 1;
+			else if (strcmp(optarg, "shadowserver"))
+				return kc_cli_usage("ingest", _("--format is shadowserver or list"));
+			break;
+		case 'c':
+			if (sscanf(optarg, "%79[^/]/%79[^/]/%79s", cls[0], cls[1], cls[2]) != 3)
+				return kc_cli_usage("ingest", _("--classification is TAXONOMY/TYPE/IDENTIFIER"));
+			o.taxonomy = cls[0];
+			o.type = cls[1];
+			o.identifier = cls[2];
+			break;
 		default: return kc_cli_usage("ingest", _("bad option"));
 		}
 	}
@@ -51,7 +68,8 @@ int cmd_ingest(struct kc_cli *cli, int argc, char **argv)
 	for (int i = optind; i < argc && !rc; i++) {
 		kc_ingest_report rep;
 
-		rc = kc_ingest_file(cli->st, reg, argv[i], &o, &rep, &err);
+		rc = list ? kc_ingest_list(cli->st, reg, argv[i], &o, &rep, &err)
+			  : kc_ingest_file(cli->st, reg, argv[i], &o, &rep, &err);
 		if (rc)
 			break;
 		if (rep.already) {

@@ -324,3 +324,173 @@ out:
 		fclose(q);
 	return rc;
 }
+
+void kc_refang(char *s)
+{
+	static const struct {
+		const char *from, *to;
+	} subs[] = { { "hxxp", "http" }, { "hXXp", "http" }, { "[.]", "." }, { "(.)", "." }, { "[dot]", "." },
+		     { "(dot)", "." }, { "[:]", ":" }, { "[://]", "://" } };
+	char *w = s;
+
+	for (const char *r = s; *r;) {
+		size_t i;
+
+		for (i = 0; i < KC_ARRAY_LEN(subs); i++) {
+			size_t n = strlen(subs[i].from);
+
+			if (!strncmp(r, subs[i].from, n)) {
+				size_t m = strlen(subs[i].to);
+
+				memmove(w, subs[i].to, m); /* never longer than the match: w stays behind r */
+				w += m;
+				r += n;
+				break;
+			}
+		}
+		if (i == KC_ARRAY_LEN(subs))
+			*w++ = *r++;
+	}
+	*w = '\0';
+}
+
+static void quarantine_line(FILE *q, const char *name, size_t line, const char *why, const char *raw)
+{
+	if (q)
+		fprintf(q, "%s\t%zu\t%s\t%s\n", name, line, why, raw);
+}
+
+int kc_ingest_list(kc_store *st, const kc_registry *reg, const char *path, const kc_ingest_opts *o,
+		   kc_ingest_report *rep, kc_err *err)
+{
+	const char *feed = o->feed ? o->feed : "list";
+	char now[KC_TIME_STRLEN], line[8192], shown[160];
+	FILE *f = NULL, *q = NULL;
+	int64_t seen = 0;
+	size_t lineno = 0;
+	int rc;
+
+	memset(rep, 0, sizeof(*rep));
+	snprintf(shown, sizeof(shown), "%s", path);
+	snprintf(rep->report, sizeof(rep->report), "list");
+	if (!o->taxonomy || !o->type || !o->identifier)
+		return kc_err_set(err, KC_EINVAL, _("a list needs its classification: --classification TAXONOMY/TYPE/IDENTIFIER"));
+	rc = hash_file(path, rep->sha256, err);
+	if (!rc && !o->dry_run)
+		rc = kc_store_scalar_int(st, err, &seen, "SELECT count(*) FROM ingest_file WHERE sha256 = ?", "t",
+					 rep->sha256);
+	if (rc)
+		return rc;
+	if (seen) {
+		rep->already = 1;
+		return KC_OK;
+	}
+	f = fopen(path, "rb");
+	if (!f)
+		return kc_err_set(err, KC_EIO, _("cannot open %s: %s"), shown, strerror(errno));
+	if (o->quarantine && !(q = fopen(o->quarantine, "a"))) {
+		fclose(f);
+		return kc_err_set(err, KC_EIO, _("cannot open %s: %s"), o->quarantine, strerror(errno));
+	}
+	rc = kc_store_begin(st, err);
+	if (rc)
+		goto out;
+	kc_time_now_iso(now);
+	while (fgets(line, sizeof(line), f)) {
+		char fqdn[KC_DOMAIN_MAX] = "", text[KC_CIDR_STRLEN], why[KC_ERR_MSG_MAX], *v, *end, *hash;
+		size_t len = strlen(line);
+		const char *url = NULL;
+		kc_cidr net = { 0 };
+		int64_t org_id = 0;
+		int have_ip = 0, merged = 0;
+		kc_slice host;
+		kc_ip ip;
+
+		lineno++;
+		if (len && line[len - 1] != '\n' && !feof(f)) {
+			int c;
+
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;
+			rep->lines++;
+			rep->quarantined++;
+			snprintf(why, sizeof(why), _("line %zu: longer than %zu bytes"), lineno, sizeof(line) - 2);
+			quarantine_line(q, shown, lineno, why, "");
+			continue;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		for (v = line; *v == ' ' || *v == '\t'; v++)
+			;
+		hash = strchr(v, '#');
+		if (hash && (hash == v || hash[-1] == ' ' || hash[-1] == '\t'))
+			*hash = '\0';
+		for (end = v + strlen(v); end > v && (end[-1] == ' ' || end[-1] == '\t'); end--)
+			;
+		*end = '\0';
+		if (!*v)
+			continue;
+		rep->lines++;
+		kc_refang(v);
+		why[0] = '\0';
+		if (strstr(v, "://")) {
+			url = v;
+			if (kc_url_host(v, strlen(v), &host, NULL))
+				snprintf(why, sizeof(why), _("line %zu: not a URL with a host"), lineno);
+			else if (!kc_ip_parse(host.ptr, host.len, &ip, NULL))
+				have_ip = 1;
+			else if (kc_domain_normalise(host.ptr, host.len, fqdn, NULL))
+				snprintf(why, sizeof(why), _("line %zu: the URL's host is not a domain name"), lineno);
+		} else if (strchr(v, '/')) {
+			if (kc_cidr_parse(v, strlen(v), &net, 0, NULL))
+				snprintf(why, sizeof(why), _("line %zu: not an address, prefix, domain or URL"), lineno);
+			else {
+				ip = net.addr;
+				have_ip = 1;
+			}
+		} else if (!kc_ip_parse(v, strlen(v), &ip, NULL)) {
+			have_ip = 1;
+		} else if (kc_domain_normalise(v, strlen(v), fqdn, NULL)) {
+			snprintf(why, sizeof(why), _("line %zu: not an address, prefix, domain or URL"), lineno);
+		}
+		if (why[0]) {
+			rep->quarantined++;
+			quarantine_line(q, shown, lineno, why, v);
+			continue;
+		}
+		if (!attribute(reg, &ip, have_ip, fqdn[0] ? fqdn : NULL, &org_id)) {
+			rep->unattributed++;
+			if (!o->keep_unattributed)
+				continue;
+		}
+		if (o->dry_run) {
+			rep->events++;
+			continue;
+		}
+		rc = store_event(st, o, feed, "list", o->taxonomy, o->type, o->identifier, org_id,
+				 !have_ip ? NULL : net.addr.family ? kc_cidr_format(&net, text) : kc_ip_format(&ip, text), -1,
+				 0, fqdn[0] ? fqdn : NULL, url, now, now, "{}", &merged, err);
+		if (rc)
+			break;
+		if (merged)
+			rep->duplicates++;
+		else
+			rep->events++;
+	}
+	if (!rc && ferror(f))
+		rc = kc_err_set(err, KC_EIO, _("cannot read %s: %s"), shown, strerror(errno));
+	if (!rc && !o->dry_run)
+		rc = kc_store_exec(st, err, NULL,
+				   "INSERT INTO ingest_file (sha256, name, feed_name, report, ingested_at, lines, events, "
+				   "duplicates, unattributed, quarantined) VALUES (?, ?, ?, 'list', ?, ?, ?, ?, ?, ?)",
+				   "tttt" "iiiii", rep->sha256, shown, feed, now, (int64_t)rep->lines, (int64_t)rep->events,
+				   (int64_t)rep->duplicates, (int64_t)rep->unattributed, (int64_t)rep->quarantined);
+	if (rc)
+		kc_store_rollback(st);
+	else
+		rc = kc_store_commit(st, err);
+out:
+	fclose(f);
+	if (q)
+		fclose(q);
+	return rc;
+}

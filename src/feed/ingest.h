@@ -19,6 +19,9 @@ typedef struct kc_ingest_opts {
 	const char *quarantine;	    /* file the bad lines are appended to (NULL: none) */
 	int window_hours;	    /* deduplication window; 0: 24 */
 	int dry_run;		    /* parse, classify and attribute; store nothing (bench/ingest) */
+	/* Plain lists carry no classification: it is given here ("other",
+	 * "blacklist", "blacklisted-ip"). */
+	const char *taxonomy, *type, *identifier;
 } kc_ingest_opts;
 
 typedef struct kc_ingest_report {
@@ -35,5 +38,17 @@ typedef struct kc_ingest_report {
 /* Ingest one Shadowserver CSV report from path. */
 int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const kc_ingest_opts *opts,
 		   kc_ingest_report *rep, kc_err *err);
+
+/*
+ * Ingest a plain list: one IPv4/IPv6 address, CIDR prefix, domain name or URL
+ * per line, classified as o->taxonomy/type/identifier (all required).
+ * Defanged forms are refanged first (hxxp, [.], (.), [:]); blank lines and
+ * lines or tails starting with '#' are comments. Bad lines are quarantined.
+ */
+int kc_ingest_list(kc_store *st, const kc_registry *reg, const char *path, const kc_ingest_opts *opts,
+		   kc_ingest_report *rep, kc_err *err);
+
+/* Refang s in place ("hxxps://a[.]b" -> "https://a.b"). */
+void kc_refang(char *s);
 
 #endif

@@ -70,6 +70,22 @@ expect_err "give --report" "and says so"
 run "$KCERT" audit verify
 expect_rc 0 "the audit chain holds"
 
+# A plain list: classification from the command line, defanged URLs, comments.
+LIST="$(cd "$(dirname "$0")/.." && pwd)/fixtures/blocklist.txt"
+run "$KCERT" ingest --format list --quarantine "$Q.list" "$LIST"
+expect_rc 2 "a list without a classification is refused"
+expect_err "classification" "and says what is missing"
+run "$KCERT" ingest --format list --classification other/blacklist/blacklisted-ip --feed partner-list --quarantine "$Q.list" "$LIST"
+expect_rc 1 "a list with bad lines exits 1"
+expect_out "8 lines, 4 new events, 1 merged duplicates, 1 unattributed \(dropped\), 2 quarantined" "every list line is accounted for"
+expect_eq "$(cut -f2 "$Q.list" | tr '\n' ' ')" "7 9 " "lines 7 and 9 quarantined (the comment line counts)"
+run "$KCERT" event list --type blacklisted-ip --format csv
+expect_out "192.0.2.66,,,,other,blacklist,blacklisted-ip,partner-list,oslo,2" "an address, seen twice"
+expect_out ",,intranett.bergen.kommune.no,,other,blacklist,blacklisted-ip,partner-list,bergen" "a defanged URL attributed by its host"
+expect_out "198.51.100.0/28,,,,other,blacklist,blacklisted-ip,partner-list,sr-ikt" "a prefix attributed to the IKS"
+expect_out "2001:db8:4601::bad,,,,other,blacklist,blacklisted-ip,partner-list,bergen" "IPv6"
+expect_no_out "evil.example" "a name nobody owns is dropped"
+
 # Events in the API: each municipality sees its own, the CERT sees all, partners none.
 pw=Korrekt-Hest-Batteri-9
 echo "$pw" | "$KCERT" user add ana --role analyst --password-stdin >/dev/null
