@@ -77,8 +77,9 @@ $(O)/obj/gen/%.o: $(O)/gen/%.c
 $(O)/gen/.stamp:
 	@mkdir -p $(@D) && touch $@
 
-$(O)/gen/i18n_catalogue.c: share/i18n/messages.tsv scripts/gen-i18n.sh | $(O)/gen/.stamp
-	sh scripts/gen-i18n.sh $< > $@.tmp && mv $@.tmp $@
+I18N := share/i18n/messages.tsv $(sort $(wildcard share/i18n/*.tsv.part))
+$(O)/gen/i18n_catalogue.c: $(I18N) scripts/gen-i18n.sh | $(O)/gen/.stamp
+	sh scripts/gen-i18n.sh $(I18N) > $@.tmp && mv $@.tmp $@
 
 $(O)/gen/migrations.c: $(MIGRATIONS) scripts/gen-migrations.sh scripts/embed.sh | $(O)/gen/.stamp
 	sh scripts/gen-migrations.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@

@@ -19,6 +19,7 @@
 const char *const kc_copy_tables[] = {
 	"setting", "org", "org_serves", "contact", "asset", "audit",
 	"app_user", "user_org", "app_session", "api_token", "login_failure", "event", "ingest_file",
+	"outbox", "notice", "notice_event", "notify_state",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
 
@@ -39,6 +40,10 @@ static const char *table_order(const char *t)
 		return "key";
 	if (!strcmp(t, "ingest_file"))
 		return "sha256";
+	if (!strcmp(t, "notice_event"))
+		return "notice_id, event_id";
+	if (!strcmp(t, "notify_state"))
+		return "org_id";
 	return "id";
 }
 
