@@ -35,7 +35,7 @@ const struct kc_cmd kc_commands[] = {
 	     "                     [--slug SLUG] [--code CODE] [--county COUNTY] [--lang nb|nn|en]\n"
 	     "                     [--member] [--note TEXT] [--serves 3201,3203,...]\n"
 	     "       kcert org set ORG [--name NAME] [--lang nb|nn|en] [--member yes|no]\n"
-	     "                     [--active yes|no] [--note TEXT]\n"
+	     "                     [--active yes|no] [--note TEXT] [--notify immediate|daily|weekly]\n"
 	     "       kcert org serve PROVIDER ORG...      kcert org unserve PROVIDER ORG...\n\n"
 	     "ORG is a kommunenummer (0301), a fylkesnummer (46), a slug (bergen) or #ID.\n") },
 	{ "contact", cmd_contact, NEEDS_STORE | NEEDS_SCHEMA, N_("the contacts of an organisation"),
@@ -77,6 +77,30 @@ const struct kc_cmd kc_commands[] = {
 	  N_("usage: kcert event list [--org ORG] [--type IDENTIFIER] [--since TIME] [--limit N]\n"
 	     "                        [--format table|csv|json]\n\n"
 	     "CSV and JSON use IntelMQ's field names (source.ip, classification.identifier, ...).\n") },
+	{ "notify", cmd_notify, NEEDS_STORE | NEEDS_SCHEMA, N_("notices of events to the municipalities"),
+	  N_("usage: kcert notify run [--dry-run] [--org ORG] [--force] [--no-send]\n"
+	     "       kcert notify list [--org ORG] [--limit N] [--format table|csv|json]\n"
+	     "       kcert notify show REF\n"
+	     "       kcert notify ack REF\n\n"
+	     "run gives each organisation whose digest is due (kcert org set ORG --notify\n"
+	     "immediate|daily|weekly; urgent events go out at once) one notice per contact: a summary\n"
+	     "per event type in the contact's language, the events as a CSV attachment, a reference and\n"
+	     "a link to acknowledge it. The same problem is not notified to the same recipient again\n"
+	     "within 7 days (infected systems) or 30 days (the rest). Then it delivers the outbox\n"
+	     "(KCERT_SMTP_URL, default smtp://127.0.0.1:25; KCERT_MAIL_FROM; KCERT_BASE_URL for the link).\n"
+	     "--force sends what is pending whatever the period; --no-send only queues.\n") },
+	{ "outbox", cmd_outbox, NEEDS_STORE | NEEDS_SCHEMA, N_("messages waiting to be sent, sent or failed"),
+	  N_("usage: kcert outbox list [--state queued|sent|failed|uncertain] [--ref REF] [--limit N]\n"
+	     "                         [--format table|csv|json]\n"
+	     "       kcert outbox retry ID\n\n"
+	     "A message is uncertain when the worker stopped between the end of the message and the\n"
+	     "mail server's answer: it may have arrived. It is never resent by itself; retry sends it\n"
+	     "again once you have checked.\n") },
+	{ "worker", cmd_worker, NEEDS_STORE | NEEDS_SCHEMA, N_("deliver the outbox and run scheduled work"),
+	  N_("usage: kcert worker [--once] [--interval SECONDS]\n\n"
+	     "Every interval (default 60 s): queue the notices that are due, deliver the outbox.\n"
+	     "--once does what is due and exits (for cron and tests). Several workers may run on\n"
+	     "several machines against one PostgreSQL store.\n") },
 	{ "serve", cmd_serve, NEEDS_STORE | NEEDS_SCHEMA, N_("run the web server and the JSON API"),
 	  N_("usage: kcert serve [--listen ADDRESS:PORT] [--threads N] [--secure-cookies]\n\n"
 	     "Serves the web pages, the JSON API under /api/v1 and /healthz (default 127.0.0.1:8080).\n"

@@ -261,7 +261,8 @@ static int org_set(struct kc_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },   { "lang", required_argument, NULL, 'l' },
 		{ "member", required_argument, NULL, 'm' }, { "active", required_argument, NULL, 'a' },
-		{ "note", required_argument, NULL, 'N' },   { NULL, 0, NULL, 0 },
+		{ "note", required_argument, NULL, 'N' },   { "notify", required_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
 	};
 	kc_org_change ch = { .member = -1, .active = -1 };
 	kc_org o;
@@ -281,6 +282,7 @@ static int org_set(struct kc_cli *cli, int argc, char **argv)
 				return kc_cli_usage("org set", _("--active is yes or no"));
 			break;
 		case 'N': ch.note = optarg; break;
+		case 'P': ch.notify_period = optarg; break;
 		default: return kc_cli_usage("org set", _("bad option"));
 		}
 	}

@@ -280,6 +280,10 @@ int kc_org_update(kc_store *st, const char *actor, int64_t id, const kc_org_chan
 
 	if (c->lang && !lang_valid(c->lang))
 		return kc_err_set(err, KC_EINVAL, _("%s: language must be nb, nn or en"), c->lang);
+	if (c->notify_period && strcmp(c->notify_period, "immediate") && strcmp(c->notify_period, "daily") &&
+	    strcmp(c->notify_period, "weekly"))
+		return kc_err_set(err, KC_EINVAL, _("%s: the notice period is immediate, daily or weekly"),
+				  c->notify_period);
 	if (c->name && (!*c->name || strlen(c->name) > KC_ORG_NAME_MAX))
 		return kc_err_set(err, KC_EINVAL, _("an organisation's name has 1-%d characters"),
 				  KC_ORG_NAME_MAX);
@@ -300,13 +304,17 @@ int kc_org_update(kc_store *st, const char *actor, int64_t id, const kc_org_chan
 		kc_buf_addf(&what, " active=%d", c->active != 0);
 	if (c->note)
 		kc_buf_addf(&what, " note=%s", c->note);
+	if (c->notify_period)
+		kc_buf_addf(&what, " notify_period=%s", c->notify_period);
 	rc = kc_store_exec(st, err, NULL,
 			   "UPDATE org SET name = COALESCE(?, name), lang = COALESCE(?, lang), "
 			   "member = CASE WHEN ? < 0 THEN member ELSE ? END, "
 			   "active = CASE WHEN ? < 0 THEN active ELSE ? END, "
-			   "note = COALESCE(?, note), updated_at = ? WHERE id = ?",
-			   "ttiiiitti", c->name, c->lang, (int64_t)c->member, (int64_t)(c->member != 0),
-			   (int64_t)c->active, (int64_t)(c->active != 0), c->note, kc_time_now_iso(now), id);
+			   "note = COALESCE(?, note), notify_period = COALESCE(?, notify_period), updated_at = ? "
+			   "WHERE id = ?",
+			   "ttiiiittti", c->name, c->lang, (int64_t)c->member, (int64_t)(c->member != 0),
+			   (int64_t)c->active, (int64_t)(c->active != 0), c->note, c->notify_period, kc_time_now_iso(now),
+			   id);
 	if (!rc)
 		rc = kc_audit_append(st, actor, "org.update", o.slug, what.len ? kc_buf_str(&what) + 1 : "",
 				     err);

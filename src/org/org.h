@@ -61,6 +61,7 @@ typedef struct kc_org_change {
 	int member;	     /* -1: unchanged */
 	int active;	     /* -1: unchanged */
 	const char *note;
+	const char *notify_period; /* immediate, daily, weekly; NULL: unchanged */
 } kc_org_change;
 
 /* 1 when kind is one of the known kinds. */
