@@ -64,33 +64,37 @@ struct upload {
 	int mark_failed;
 };
 
+/* Record that the message may now arrive: called before the last bytes go to
+ * libcurl, which sends the final "." after them. If it cannot be recorded,
+ * abort: the server drops a message that never ended. */
+static int mark_sending(struct upload *u)
+{
+	kc_err e;
+
+	if (u->marked)
+		return 0;
+	if (kc_store_exec(u->st, &e, NULL,
+			  "UPDATE outbox SET state = 'sending' WHERE id = ? AND lease_owner = ? AND state = 'queued'", "it",
+			  u->id, u->owner)) {
+		u->mark_failed = 1;
+		return -1;
+	}
+	u->marked = 1;
+	return 0;
+}
+
 static size_t read_body(char *buf, size_t size, size_t nitems, void *arg)
 {
 	struct upload *u = arg;
 	size_t n = size * nitems;
 
-	if (u->off < u->len) {
-		if (n > u->len - u->off)
-			n = u->len - u->off;
-		memcpy(buf, u->body + u->off, n);
-		u->off += n;
-		return n;
-	}
-	/* libcurl sends the final "." after this: record, before it, that the
-	 * message may now arrive. If that cannot be recorded, abort: the server
-	 * drops a message that never ended. */
-	if (!u->marked) {
-		kc_err e;
-
-		if (kc_store_exec(u->st, &e, NULL,
-				  "UPDATE outbox SET state = 'sending' WHERE id = ? AND lease_owner = ? AND state = 'queued'",
-				  "it", u->id, u->owner)) {
-			u->mark_failed = 1;
-			return CURL_READFUNC_ABORT;
-		}
-		u->marked = 1;
-	}
-	return 0;
+	if (n >= u->len - u->off && mark_sending(u))
+		return CURL_READFUNC_ABORT;
+	if (n > u->len - u->off)
+		n = u->len - u->off;
+	memcpy(buf, u->body + u->off, n);
+	u->off += n;
+	return n;
 }
 
 static int backoff_seconds(int64_t attempts)
@@ -194,7 +198,6 @@ static int send_one(kc_store *st, CURL *h, const kc_smtp_conf *c, const char *ow
 	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_body);
 	curl_easy_setopt(h, CURLOPT_READDATA, &u);
-	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)u.len);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	cc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
@@ -357,8 +360,8 @@ int kc_outbox_list(kc_store *st, const char *state, const char *kind, const char
 
 	rc = kc_store_query(st, err, &s,
 			    "SELECT id, kind, ref, rcpt, subject, state, attempts, next_attempt, created_at, sent_at, "
-			    "last_error FROM outbox WHERE (? IS NULL OR state = ?) AND (? IS NULL OR kind = ?) "
-			    "AND (? IS NULL OR ref = ?) ORDER BY id DESC LIMIT ?",
+			    "last_error FROM outbox WHERE (CAST(? AS TEXT) IS NULL OR state = ?) AND (CAST(? AS TEXT) IS NULL OR kind = ?) "
+			    "AND (CAST(? AS TEXT) IS NULL OR ref = ?) ORDER BY id DESC LIMIT ?",
 			    "tttttti", state, state, kind, kind, ref, ref, (int64_t)(limit ? limit : 1000));
 	if (rc)
 		return rc;

@@ -29,6 +29,7 @@ t_begin() {
 }
 
 t_cleanup() {
+	smtp_stop
 	[ -n "${T_KEEP:-}" ] || rm -rf "$T_DIR"
 	if [ -n "${T_PGDB:-}" ] && [ -z "${T_KEEP:-}" ]; then
 		psql -q -X "$KCERT_TEST_PG" -c "DROP DATABASE IF EXISTS $T_PGDB" >/dev/null 2>&1
@@ -81,6 +82,46 @@ expect_err() {
 # expect_eq GOT WANT DESCRIPTION
 expect_eq() {
 	if [ "$1" = "$2" ]; then t_ok; else t_bad "$3 (got '$1', want '$2')"; fi
+}
+
+# smtp_start DIR [sink.py options]: a real SMTP server (python3-aiosmtpd) on a
+# free loopback port; sets SMTP_PORT and exports KCERT_SMTP_URL. Messages land
+# in DIR/NNNN.eml, their Message-IDs in DIR/received.log.
+smtp_start() {
+	SMTP_DIR=$1
+	shift
+	mkdir -p "$SMTP_DIR"
+	rm -f "$SMTP_DIR/ready"
+	for _try in 1 2 3 4 5; do
+		SMTP_PORT=$((20000 + ($$ * 7 + _try * 131) % 30000))
+		/usr/bin/python3 "$(dirname "$0")/../smtp/sink.py" --port "$SMTP_PORT" --dir "$SMTP_DIR" "$@" \
+			>"$SMTP_DIR/sink.log" 2>&1 &
+		SMTP_PID=$!
+		for _w in $(seq 1 50); do
+			[ -f "$SMTP_DIR/ready" ] && break
+			kill -0 "$SMTP_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		[ -f "$SMTP_DIR/ready" ] && break
+		kill "$SMTP_PID" 2>/dev/null
+		wait "$SMTP_PID" 2>/dev/null
+		SMTP_PID=
+	done
+	[ -n "$SMTP_PID" ] || { echo "cannot start the SMTP sink" >&2; cat "$SMTP_DIR/sink.log" >&2; exit 1; }
+	export KCERT_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
+}
+
+smtp_stop() {
+	if [ -n "${SMTP_PID:-}" ]; then
+		kill "$SMTP_PID" 2>/dev/null
+		wait "$SMTP_PID" 2>/dev/null
+		SMTP_PID=
+	fi
+}
+
+# smtp_show: the received messages, decoded (tests/smtp/show.py).
+smtp_show() {
+	/usr/bin/python3 "$(dirname "$0")/../smtp/show.py" "$SMTP_DIR"/*.eml
 }
 
 t_end() {
