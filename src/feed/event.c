@@ -39,8 +39,12 @@ static void fill_event(kc_stmt *s, void *rec)
 
 int kc_event_list(kc_store *st, const kc_event_filter *f, kc_event **out, size_t *n, kc_err *err)
 {
+	char under[300] = "";
 	kc_stmt *s;
 	int rc;
+
+	if (f->address)
+		snprintf(under, sizeof(under), "%%.%s", f->address);
 
 	rc = kc_store_query(st, err, &s,
 			    "SELECT e.id, COALESCE(e.org_id, 0), COALESCE(o.slug, ''), e.feed_name, e.report, e.taxonomy, "
@@ -49,9 +53,11 @@ int kc_event_list(kc_store *st, const kc_event_filter *f, kc_event **out, size_t
 			    "FROM event e LEFT JOIN org o ON o.id = e.org_id "
 			    "WHERE (? = 0 OR e.org_id = ?) AND (CAST(? AS TEXT) IS NULL OR e.identifier = ?) "
 			    "AND (CAST(? AS TEXT) IS NULL OR e.time_source >= ?) "
+			    "AND (CAST(? AS TEXT) IS NULL OR e.source_ip = ? OR e.source_fqdn = ? OR e.source_fqdn LIKE ?) "
 			    "ORDER BY e.time_source DESC, e.id DESC LIMIT ? OFFSET ?",
-			    "iittttii", f->org_id, f->org_id, f->identifier, f->identifier, f->since, f->since,
-			    (int64_t)(f->limit ? f->limit : 1000), (int64_t)f->offset);
+			    "iitttt" "ttttii", f->org_id, f->org_id, f->identifier, f->identifier, f->since, f->since,
+			    f->address, f->address, f->address, under, (int64_t)(f->limit ? f->limit : 1000),
+			    (int64_t)f->offset);
 	if (rc)
 		return rc;
 	return kc_store_collect(s, sizeof(**out), fill_event, (void **)out, n, err);

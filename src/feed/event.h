@@ -30,6 +30,7 @@ typedef struct kc_event_filter {
 	int64_t org_id;		  /* 0: every organisation */
 	const char *identifier;	  /* classification.identifier, or NULL */
 	const char *since;	  /* time.source >= since (ISO 8601), or NULL */
+	const char *address;	  /* source.ip, or source.fqdn or a name under it, or NULL */
 	size_t limit, offset;	  /* limit 0: 1000 */
 } kc_event_filter;
 

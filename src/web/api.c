@@ -13,6 +13,7 @@
 #include "auth/visibility.h"
 #include "base/time.h"
 #include "feed/event.h"
+#include "notify/notice.h"
 #include "org/asset.h"
 #include "org/org.h"
 #include "web/route.h"
@@ -483,6 +484,14 @@ static void session_delete(kc_req *r)
 /* Events are TLP:AMBER: the CERT sees all, a member their own organisations'. */
 #define KC_TLP_EVENT KC_TLP_AMBER
 
+static kc_tlp event_tlp(const kc_event *e)
+{
+	kc_tlp t = KC_TLP_EVENT;
+
+	kc_tlp_parse(e->tlp, &t);
+	return t;
+}
+
 static json_t *event_json(const kc_event *e)
 {
 	return json_pack("{s:I,s:s,s:s?,s:O,s:O,s:s?,s:s,s:s,s:s,s:s,s:s?,s:s,s:s,s:I,s:s}", "id", (json_int_t)e->id,
@@ -492,22 +501,94 @@ static json_t *event_json(const kc_event *e)
 			 "classification.taxonomy", e->taxonomy, "classification.type", e->type,
 			 "classification.identifier", e->identifier, "feed.name", e->feed, "organisation",
 			 e->org[0] ? e->org : NULL, "time.last", e->time_last, "time.observation", e->time_observation,
-			 "seen", (json_int_t)e->seen, "tlp", kc_tlp_name(KC_TLP_EVENT));
+			 "seen", (json_int_t)e->seen, "tlp", kc_tlp_name(event_tlp(e)));
 }
+
+static void csv_field(kc_buf *b, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		kc_buf_adds(b, s);
+		return;
+	}
+	kc_buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			kc_buf_addc(b, '"');
+		kc_buf_addc(b, *s);
+	}
+	kc_buf_addc(b, '"');
+}
+
+/* Exports: CSV with IntelMQ's field names, or IntelMQ-style JSON lines. */
+static void events_export(kc_req *r, const kc_event *v, size_t n, int csv)
+{
+	kc_buf *b = &r->out;
+
+	if (csv)
+		kc_buf_adds(b, "time.source,source.ip,source.port,source.fqdn,source.asn,classification.taxonomy,"
+			       "classification.type,classification.identifier,feed.name,organisation,time.last,seen,tlp\r\n");
+	for (size_t i = 0; i < n; i++) {
+		const kc_event *e = &v[i];
+
+		if (!kc_may_read(&r->user, e->org_id, event_tlp(e), NULL))
+			continue;
+		if (csv) {
+			kc_buf_addf(b, "%s,%s,", e->time_source, e->ip);
+			if (e->port >= 0)
+				kc_buf_addf(b, "%lld", (long long)e->port);
+			kc_buf_addc(b, ',');
+			csv_field(b, e->fqdn);
+			kc_buf_addc(b, ',');
+			if (e->asn)
+				kc_buf_addf(b, "%lld", (long long)e->asn);
+			kc_buf_addf(b, ",%s,%s,", e->taxonomy, e->type);
+			csv_field(b, e->identifier);
+			kc_buf_addc(b, ',');
+			csv_field(b, e->feed);
+			kc_buf_addf(b, ",%s,%s,%lld,%s\r\n", e->org, e->time_last, (long long)e->seen,
+				    kc_tlp_name(event_tlp(e)));
+		} else {
+			json_t *o = event_json(e);
+			char *line = json_dumps(o, JSON_COMPACT);
+
+			if (line) {
+				kc_buf_adds(b, line);
+				kc_buf_addc(b, '\n');
+			}
+			free(line);
+			json_decref(o);
+		}
+	}
+	r->status = 200;
+	r->content_type = csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
+}
+
+#define EXPORT_MAX 100000
 
 static void events(kc_req *r)
 {
-	const char *org = kc_req_arg(r, "org"), *since = kc_req_arg(r, "since");
+	const char *org = kc_req_arg(r, "org"), *since = kc_req_arg(r, "since"), *format = kc_req_arg(r, "format");
 	kc_event_filter f = { 0 };
 	json_t *items;
 	kc_event *v;
 	size_t n, limit;
 	kc_err err;
 	time_t t;
-	int rc;
+	int rc, csv = 0;
 
-	if (!page_args(r, &limit, &f.offset))
+	if (format && strcmp(format, "json") && !(csv = !strcmp(format, "csv")) && strcmp(format, "jsonl"))
+		return kc_resp_error(r, 400, "invalid", kc_req_tr(r, "format is json, csv or jsonl"));
+	if (format && strcmp(format, "json")) {
+		const char *l = kc_req_arg(r, "limit");
+
+		limit = l ? strtoul(l, NULL, 10) : 10000;
+		if (!limit || limit > EXPORT_MAX)
+			limit = EXPORT_MAX;
+		if (kc_cursor_decode(kc_req_arg(r, "cursor"), &f.offset))
+			return kc_resp_error(r, 400, "invalid", kc_req_tr(r, "bad cursor"));
+	} else if (!page_args(r, &limit, &f.offset)) {
 		return;
+	}
 	if (r->user.role == KC_ROLE_PARTNER)
 		return kc_resp_error(r, 403, "forbidden", kc_req_tr(r, "you may not see events"));
 	if (since && kc_time_parse(since, &t))
@@ -523,18 +604,122 @@ static void events(kc_req *r)
 		f.org_id = r->user.orgs[0];
 	}
 	f.identifier = kc_req_arg(r, "type");
+	f.address = kc_req_arg(r, "address");
 	f.since = since;
 	f.limit = limit + 1;
 	rc = kc_event_list(r->st, &f, &v, &n, &err);
 	if (rc)
 		return fail(r, rc, &err);
+	if (format && strcmp(format, "json")) {
+		events_export(r, v, n < limit ? n : limit, csv);
+		free(v);
+		return;
+	}
 	items = json_array();
 	for (size_t i = 0; i < n && i < limit; i++)
-		if (kc_may_read(&r->user, v[i].org_id, KC_TLP_EVENT, NULL))
+		if (kc_may_read(&r->user, v[i].org_id, event_tlp(&v[i]), NULL))
 			json_array_append_new(items, event_json(&v[i]));
 	free(v);
 	kc_resp_json(r, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor",
 				       n > limit ? cursor_encode(f.offset + limit) : json_null()));
+}
+
+/* Notices are TLP:AMBER, like the events they carry. */
+static json_t *notice_json(const kc_notice_info *n)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:b,s:s,s:s,s:s?,s:s?,s:s}", "id", (json_int_t)n->id, "ref", n->ref,
+			 "organisation", n->org, "recipient", n->rcpt, "lang", n->lang, "events", (json_int_t)n->events,
+			 "urgent", n->high, "state", n->state, "created_at", n->created_at, "acked_at",
+			 n->acked_at[0] ? n->acked_at : NULL, "acked_by", n->acked_by[0] ? n->acked_by : NULL, "tlp",
+			 kc_tlp_name(KC_TLP_AMBER));
+}
+
+static void notices(kc_req *r)
+{
+	const char *org = kc_req_arg(r, "org");
+	kc_notice_info *v;
+	int64_t org_id = 0;
+	size_t n, limit, offset;
+	json_t *items;
+	kc_err err;
+	int rc;
+
+	if (!page_args(r, &limit, &offset))
+		return;
+	if (r->user.role == KC_ROLE_PARTNER)
+		return kc_resp_error(r, 403, "forbidden", kc_req_tr(r, "you may not see notices"));
+	if (org) {
+		kc_org o;
+
+		rc = kc_org_get(r->st, org, &o, &err);
+		if (rc)
+			return fail(r, rc, &err);
+		org_id = o.id;
+	} else if (r->user.role == KC_ROLE_MEMBER && r->user.norgs == 1) {
+		org_id = r->user.orgs[0];
+	}
+	rc = kc_notice_list(r->st, org_id, limit + 1, offset, &v, &n, &err);
+	if (rc)
+		return fail(r, rc, &err);
+	items = json_array();
+	for (size_t i = 0; i < n && i < limit; i++)
+		if (kc_may_read(&r->user, v[i].org_id, KC_TLP_AMBER, NULL))
+			json_array_append_new(items, notice_json(&v[i]));
+	free(v);
+	kc_resp_json(r, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor",
+				       n > limit ? cursor_encode(offset + limit) : json_null()));
+}
+
+/* The notice named in the path, if the user may see it (else 404: its
+ * existence is not revealed). */
+static int get_notice(kc_req *r, kc_notice_info *n)
+{
+	kc_err err;
+
+	if (kc_notice_get(r->st, 0, r->params[0], n, &err) || !kc_may_read(&r->user, n->org_id, KC_TLP_AMBER, NULL)) {
+		kc_resp_error(r, 404, "not_found", kc_req_tr(r, "no such notice"));
+		return 0;
+	}
+	return 1;
+}
+
+static void notice_show(kc_req *r)
+{
+	kc_notice_info n;
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	json_t *o, *ev;
+	kc_err err;
+	int rc;
+
+	if (!get_notice(r, &n))
+		return;
+	rc = kc_notice_events(r->st, n.id, &ids, &nids, &err);
+	if (rc)
+		return fail(r, rc, &err);
+	o = notice_json(&n);
+	ev = json_array();
+	for (size_t i = 0; i < nids; i++)
+		json_array_append_new(ev, json_integer(ids[i]));
+	free(ids);
+	json_object_set_new(o, "event_ids", ev);
+	kc_resp_json(r, 200, o);
+}
+
+static void notice_ack(kc_req *r)
+{
+	kc_notice_info n;
+	kc_err err;
+	int rc;
+
+	if (!get_notice(r, &n) || !need_csrf(r))
+		return;
+	if (r->user.role == KC_ROLE_PARTNER)
+		return kc_resp_error(r, 403, "forbidden", kc_req_tr(r, "you may not see notices"));
+	rc = kc_notice_ack(r->st, n.id, NULL, r->user.name, &n, &err);
+	if (rc)
+		return fail(r, rc, &err);
+	kc_resp_json(r, 200, notice_json(&n));
 }
 
 static void me(kc_req *r)
@@ -562,7 +747,10 @@ static const struct route {
 	{ "POST", "/api/v1/orgs/{org}/contacts", org_contact_add, AUTH, "Add a contact (X-CSRF-Token with a session)" },
 	{ "PUT", "/api/v1/orgs/{org}/contacts/{id}", org_contact_put, AUTH, "Change a contact (X-CSRF-Token with a session)" },
 	{ "GET", "/api/v1/orgs/{org}/assets", org_assets, AUTH, "An organisation's assets (TLP:AMBER)" },
-	{ "GET", "/api/v1/events", events, AUTH, "Events from threat feeds (org, type, since, limit, cursor; TLP:AMBER)" },
+	{ "GET", "/api/v1/events", events, AUTH, "Events from threat feeds (org, type, since, address, limit, cursor; format=csv|jsonl exports; TLP:AMBER)" },
+	{ "GET", "/api/v1/notices", notices, AUTH, "Notices sent to organisations (org, limit, cursor; TLP:AMBER)" },
+	{ "GET", "/api/v1/notices/{ref}", notice_show, AUTH, "One notice and the ids of its events" },
+	{ "POST", "/api/v1/notices/{ref}/ack", notice_ack, AUTH, "Acknowledge a notice (X-CSRF-Token with a session)" },
 	{ "GET", "/api/v1/whois", whois, AUTH, "Who owns an IP address, AS number, domain, URL or e-mail address (q)" },
 	{ "GET", "/api/v1/users", users, AUTH, "Users (admin)" },
 	{ "GET", "/api/v1/audit", audit, AUTH, "The audit log, newest first (admin; limit, cursor)" },

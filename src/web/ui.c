@@ -15,6 +15,7 @@
 #include "auth/visibility.h"
 #include "base/time.h"
 #include "feed/event.h"
+#include "notify/notice.h"
 #include "org/asset.h"
 #include "org/org.h"
 #include "web/web.h"
@@ -343,20 +344,60 @@ static void assets_section(kc_req *r, const kc_org *o)
 	free(v);
 }
 
-/* The organisation's latest events from threat feeds (TLP:AMBER). */
+static void url_arg(kc_buf *b, const char *name, const char *v)
+{
+	if (!v || !*v)
+		return;
+	kc_buf_addf(b, "&amp;%s=", name);
+	for (; *v; v++) {
+		if ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') || (*v >= '0' && *v <= '9') || strchr("-._:", *v))
+			kc_buf_addc(b, *v);
+		else
+			kc_buf_addf(b, "%%%02X", (unsigned char)*v);
+	}
+}
+
+/* The organisation's events from threat feeds (TLP:AMBER), filtered by the
+ * query (type, since, address), with export links for the same selection. */
 static void events_section(kc_req *r, const kc_org *o)
 {
-	kc_event_filter f = { .org_id = o->id, .limit = 50 };
+	const char *type = kc_req_arg(r, "type"), *since = kc_req_arg(r, "since"), *addr = kc_req_arg(r, "address");
+	kc_event_filter f = { .org_id = o->id, .limit = 100 };
 	kc_event *v = NULL;
 	size_t n = 0;
 	kc_err err;
 	kc_buf *b = &r->out;
+	time_t t;
 
-	kc_buf_addf(b, "<h2>%s", T("Events"));
+	if (type && *type)
+		f.identifier = type;
+	if (since && *since && !kc_time_parse(since, &t))
+		f.since = since;
+	if (addr && *addr)
+		f.address = addr;
+	kc_buf_addf(b, "<h2 id=\"events\">%s", T("Events"));
 	tlp_label(b, KC_TLP_AMBER);
-	kc_buf_adds(b, "</h2>");
+	kc_buf_addf(b, "</h2><form method=\"get\" action=\"#events\" class=\"row\" aria-label=\"%s\">", T("Filter events"));
+	kc_buf_addf(b, "<div><label for=\"ev-type\">%s</label><input id=\"ev-type\" name=\"type\" value=\"", T("Identifier"));
+	kc_html(b, f.identifier ? f.identifier : "");
+	kc_buf_addf(b, "\" placeholder=\"open-rdp\"></div><div><label for=\"ev-since\">%s</label><input id=\"ev-since\" "
+		       "name=\"since\" value=\"", T("Since"));
+	kc_html(b, f.since ? f.since : "");
+	kc_buf_addf(b, "\" placeholder=\"2026-11-01\"></div><div><label for=\"ev-address\">%s</label><input id=\"ev-address\" "
+		       "name=\"address\" value=\"", T("Address or host name"));
+	kc_html(b, f.address ? f.address : "");
+	kc_buf_addf(b, "\"></div><div><button type=\"submit\">%s</button></div></form>", T("Filter"));
 	if (kc_event_list(r->st, &f, &v, &n, &err) != KC_OK)
 		return;
+	kc_buf_addf(b, "<p>%s ", T("Export:"));
+	for (int csv = 1; csv >= 0; csv--) {
+		kc_buf_addf(b, "<a href=\"/api/v1/events?format=%s", csv ? "csv" : "jsonl");
+		url_arg(b, "org", o->slug);
+		url_arg(b, "type", f.identifier);
+		url_arg(b, "since", f.since);
+		url_arg(b, "address", f.address);
+		kc_buf_addf(b, "\">%s</a>%s", csv ? "CSV" : T("JSON lines (IntelMQ)"), csv ? " · " : "</p>");
+	}
 	if (!n) {
 		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No events."));
 		return;
@@ -365,9 +406,9 @@ static void events_section(kc_req *r, const kc_org *o)
 		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
 		    T("Time"), T("Identifier"), T("Address"), T("Host name"), T("Seen"));
 	for (size_t i = 0; i < n; i++) {
-		char t[KC_TIME_STRLEN];
+		char tm[KC_TIME_STRLEN];
 
-		kc_buf_addf(b, "<tr><td>%s</td><td>", kc_time_oslo(v[i].time_source, t));
+		kc_buf_addf(b, "<tr><td>%s</td><td>", kc_time_oslo(v[i].time_source, tm));
 		kc_html(b, v[i].identifier);
 		kc_buf_adds(b, "</td><td>");
 		kc_html(b, v[i].ip);
@@ -379,6 +420,112 @@ static void events_section(kc_req *r, const kc_org *o)
 	}
 	kc_buf_adds(b, "</tbody></table>");
 	free(v);
+}
+
+/* The notices sent to the organisation: what went to whom, delivered or not,
+ * acknowledged or not (TLP:AMBER). */
+static void notices_section(kc_req *r, const kc_org *o)
+{
+	kc_notice_info *v = NULL;
+	size_t n = 0;
+	kc_err err;
+	kc_buf *b = &r->out;
+
+	kc_buf_addf(b, "<h2 id=\"notices\">%s", T("Notices"));
+	tlp_label(b, KC_TLP_AMBER);
+	kc_buf_adds(b, "</h2>");
+	if (kc_notice_list(r->st, o->id, 50, 0, &v, &n, &err) != KC_OK)
+		return;
+	if (!n) {
+		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No notices."));
+		return;
+	}
+	kc_buf_addf(b, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		    T("Reference"), T("Created"), T("Recipient"), T("Events"), T("State"), T("Acknowledged"));
+	for (size_t i = 0; i < n; i++) {
+		char tm[KC_TIME_STRLEN];
+
+		kc_buf_adds(b, "<tr><td>");
+		kc_html(b, v[i].ref);
+		kc_buf_addf(b, "</td><td>%s</td><td>", kc_time_oslo(v[i].created_at, tm));
+		kc_html(b, v[i].rcpt);
+		kc_buf_addf(b, "</td><td>%lld%s</td><td>", (long long)v[i].events, v[i].high ? T(", urgent") : "");
+		kc_html(b, v[i].state);
+		kc_buf_adds(b, "</td><td>");
+		if (v[i].acked_at[0]) {
+			kc_buf_addf(b, "%s ", kc_time_oslo(v[i].acked_at, tm));
+			kc_html(b, v[i].acked_by);
+		} else if (r->user.role != KC_ROLE_PARTNER) {
+			kc_buf_addf(b, "<form method=\"post\" action=\"/orgs/%s/notices/%lld/ack\">"
+				       "<input type=\"hidden\" name=\"csrf\" value=\"", o->slug, (long long)v[i].id);
+			kc_html(b, r->csrf);
+			kc_buf_addf(b, "\"><button type=\"submit\">%s</button></form>", T("Acknowledge"));
+		}
+		kc_buf_adds(b, "</td></tr>");
+	}
+	kc_buf_adds(b, "</tbody></table>");
+	free(v);
+}
+
+static void notice_ack_form(kc_req *r, const char *ref, long long id)
+{
+	kc_notice_info n;
+	kc_err err;
+	char to[160];
+
+	if (!csrf_ok(r))
+		return;
+	if (kc_notice_get(r->st, id, NULL, &n, &err) || strcmp(n.org, ref) ||
+	    !kc_may_read(&r->user, n.org_id, KC_TLP_AMBER, NULL) || r->user.role == KC_ROLE_PARTNER) {
+		r->status = 404;
+		head(r, T("Not found"));
+		kc_buf_addf(&r->out, "<h1>%s</h1>", T("Not found"));
+		return foot(r);
+	}
+	kc_notice_ack(r->st, n.id, NULL, r->user.name, NULL, &err);
+	snprintf(to, sizeof(to), "/orgs/%s#notices", n.org);
+	kc_resp_redirect(r, to);
+}
+
+/* The link in a notice: no login needed, the token is the key. GET shows a
+ * button (link checkers and mail scanners follow links; only a person
+ * pressing the button acknowledges); POST acknowledges. */
+static void notice_ack_public(kc_req *r, int post)
+{
+	char token[80] = "";
+	kc_notice_info n;
+	kc_err err;
+	kc_buf *b = &r->out;
+	int rc;
+
+	if (post)
+		kc_req_form(r, "t", token, sizeof(token));
+	else
+		snprintf(token, sizeof(token), "%s", kc_req_arg(r, "t") ? kc_req_arg(r, "t") : "");
+	head(r, T("Acknowledge notice"));
+	kc_buf_addf(b, "<h1>%s</h1>", T("Acknowledge notice"));
+	if (post)
+		rc = kc_notice_ack(r->st, 0, token, "link", &n, &err);
+	else
+		rc = strlen(token) == 32 && strspn(token, "0123456789abcdef") == 32 ? KC_OK : KC_ENOENT;
+	if (rc) {
+		r->status = 404;
+		kc_buf_addf(b, "<p class=\"err\" role=\"alert\">%s</p>", T("This acknowledgement link is not valid."));
+		return foot(r);
+	}
+	r->status = 200;
+	if (post) {
+		kc_buf_addf(b, "<p role=\"status\">%s <strong>", T("Thank you. Notice"));
+		kc_html(b, n.ref);
+		kc_buf_addf(b, "</strong> %s</p>", T("is acknowledged."));
+		return foot(r);
+	}
+	kc_buf_addf(b, "<p>%s</p><form method=\"post\" action=\"/notice/ack\"><input type=\"hidden\" name=\"t\" value=\"%s\">"
+		       "<button type=\"submit\">%s</button></form>",
+		    T("Confirm that your organisation has received the notice from KommuneCERT."), token,
+		    T("Acknowledge"));
+	foot(r);
 }
 
 static void page_org(kc_req *r, const char *ref, const char *problem)
@@ -411,8 +558,10 @@ static void page_org(kc_req *r, const char *ref, const char *problem)
 		contacts_section(r, &o);
 	if (kc_may_read(&r->user, o.id, KC_TLP_ASSET, NULL))
 		assets_section(r, &o);
-	if (kc_may_read(&r->user, o.id, KC_TLP_AMBER, NULL))
+	if (kc_may_read(&r->user, o.id, KC_TLP_AMBER, NULL) && r->user.role != KC_ROLE_PARTNER) {
+		notices_section(r, &o);
 		events_section(r, &o);
+	}
 	if (r->status == 500)
 		r->status = 200;
 	foot(r);
@@ -615,6 +764,8 @@ void kc_ui_route(kc_req *r)
 			return do_login(r);
 		return page_login(r, NULL);
 	}
+	if (!strcmp(p, "/notice/ack") && (get || post))
+		return notice_ack_public(r, post);
 	if (!r->authed)
 		return kc_resp_redirect(r, "/login");
 	if (get && !strcmp(p, "/"))
@@ -632,6 +783,15 @@ void kc_ui_route(kc_req *r)
 		if (slash && post && !strcmp(slash, "/contacts")) {
 			ref[slash - ref] = '\0';
 			return contact_form(r, ref, 0, 1);
+		}
+		if (slash && !strncmp(slash, "/notices/", 9) && post) {
+			char *end;
+			long long id = strtoll(slash + 9, &end, 10);
+
+			if (!strcmp(end, "/ack") && id > 0) {
+				ref[slash - ref] = '\0';
+				return notice_ack_form(r, ref, id);
+			}
 		}
 		if (slash && !strncmp(slash, "/contacts/", 10) && (get || post)) {
 			char *end;
