@@ -77,6 +77,17 @@ const struct kc_cmd kc_commands[] = {
 	  N_("usage: kcert event list [--org ORG] [--type IDENTIFIER] [--since TIME] [--limit N]\n"
 	     "                        [--format table|csv|json]\n\n"
 	     "CSV and JSON use IntelMQ's field names (source.ip, classification.identifier, ...).\n") },
+	{ "feed", cmd_feed, NEEDS_STORE | NEEDS_SCHEMA, N_("feeds fetched on a schedule"),
+	  N_("usage: kcert feed add NAME URL [--format shadowserver|list|stix|misp|csv] [--every 1d]\n"
+	     "                     [--report TYPE] [--classification TAXONOMY/TYPE/IDENTIFIER]\n"
+	     "                     [--mapping FILE]\n"
+	     "       kcert feed list [--format table|csv|json]\n"
+	     "       kcert feed rm NAME\n"
+	     "       kcert feed fetch NAME\n\n"
+	     "The worker (kcert worker, or kcert serve) fetches each feed when it is due, with libcurl\n"
+	     "over http or https, keeps what it received under var/feeds/NAME/ (KCERT_SPOOL), and\n"
+	     "ingests it as kcert ingest would: the same content twice is ingested once, bad lines go\n"
+	     "to var/feeds/NAME/quarantine.tsv. fetch does it now.\n") },
 	{ "notify", cmd_notify, NEEDS_STORE | NEEDS_SCHEMA, N_("notices of events to the municipalities"),
 	  N_("usage: kcert notify run [--dry-run] [--org ORG] [--force] [--no-send]\n"
 	     "       kcert notify list [--org ORG] [--limit N] [--format table|csv|json]\n"
@@ -98,7 +109,8 @@ const struct kc_cmd kc_commands[] = {
 	     "again once you have checked.\n") },
 	{ "worker", cmd_worker, NEEDS_STORE | NEEDS_SCHEMA, N_("deliver the outbox and run scheduled work"),
 	  N_("usage: kcert worker [--once] [--interval SECONDS]\n\n"
-	     "Every interval (default 60 s): queue the notices that are due, deliver the outbox.\n"
+	     "Every interval (default 60 s): fetch the feeds that are due, queue the notices that\n"
+	     "are due, deliver the outbox.\n"
 	     "--once does what is due and exits (for cron and tests). Several workers may run on\n"
 	     "several machines against one PostgreSQL store.\n") },
 	{ "serve", cmd_serve, NEEDS_STORE | NEEDS_SCHEMA, N_("run the web server and the JSON API"),

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "feed/fetch.h"
 #include "notify/notice.h"
 #include "notify/outbox.h"
 #include "org/org.h"
@@ -315,11 +316,19 @@ int cmd_worker(struct kc_cli *cli, int argc, char **argv)
 		kc_notify_opts o = { .actor = "worker" };
 		kc_notify_result r;
 		kc_outbox_result res;
+		kc_fetch_result fr;
+		char owner[200];
 		kc_err err;
 		int rc;
 
 		kc_err_clear(&err);
-		rc = kc_notify_run(cli->st, &o, NULL, NULL, &r, &err);
+		owner_name(owner, sizeof(owner));
+		rc = kc_feed_run(cli->st, owner, NULL, NULL, &fr, &err);
+		if (!rc && once && (fr.fetched || fr.failed))
+			printf(_("Feeds: %zu fetched (%zu unchanged), %zu failed, %zu new events.\n"), fr.fetched, fr.unchanged,
+			       fr.failed, fr.events);
+		if (!rc)
+			rc = kc_notify_run(cli->st, &o, NULL, NULL, &r, &err);
 		if (!rc)
 			rc = deliver(cli, &res, &err);
 		if (rc) {

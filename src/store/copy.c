@@ -19,7 +19,7 @@
 const char *const kc_copy_tables[] = {
 	"setting", "org", "org_serves", "contact", "asset", "audit",
 	"app_user", "user_org", "app_session", "api_token", "login_failure", "event", "ingest_file",
-	"outbox", "notice", "notice_event", "notify_state",
+	"outbox", "notice", "notice_event", "notify_state", "feed",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
 

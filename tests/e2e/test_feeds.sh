@@ -1,0 +1,74 @@
+#!/bin/sh
+# test_feeds.sh - feeds fetched on a schedule: kcert feed add/list/rm/fetch,
+# the worker fetching from a real HTTP server on loopback with libcurl,
+# keeping what it received, ingesting once per content, and recording
+# failures without stopping the other feeds.
+. "$(dirname "$0")/lib.sh"
+t_begin
+FIX=$(cd "$(dirname "$0")/../fixtures" && pwd)
+export KCERT_NOW=2026-11-28T06:00:00Z
+export KCERT_SPOOL="$T_DIR/spool"
+"$KCERT" init >/dev/null || exit 1
+"$KCERT" asset add 0301 cidr 192.0.2.0/24 >/dev/null
+"$KCERT" asset add 4601 cidr 198.51.100.0/24 >/dev/null
+mkdir -p "$T_DIR/www/reports"
+cp "$FIX/notify/2026-11-27-scan_rdp-norway-geo.csv" "$T_DIR/www/reports/"
+printf '192.0.2.77\n# a comment\nhxxp://198.51.100.9/malware.exe\nnot an address!\n' > "$T_DIR/www/block.txt"
+HTTP_PORT=$((20000 + ($$ * 3 + 11) % 30000))
+/usr/bin/python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$T_DIR/www" >"$T_DIR/http.log" 2>&1 &
+HTTP=$!
+trap 'kill $HTTP 2>/dev/null; t_cleanup' EXIT
+for i in $(seq 1 100); do curl -sf "http://127.0.0.1:$HTTP_PORT/block.txt" >/dev/null && break; sleep 0.1; done
+BASE="http://127.0.0.1:$HTTP_PORT"
+
+run "$KCERT" feed add ss-rdp "$BASE/reports/2026-11-27-scan_rdp-norway-geo.csv" --every 1d
+expect_rc 0 "a Shadowserver feed is added"
+run "$KCERT" feed add blocks "$BASE/block.txt" --format list --classification other/blacklist/blacklisted-ip --every 6h
+expect_rc 0 "a list feed is added"
+run "$KCERT" feed add broken "$BASE/missing.csv" --report scan_rdp --every 1h
+expect_rc 0 "a feed whose URL will fail is added"
+run "$KCERT" feed add bad ftp://example.invalid/x.csv
+expect_rc 2 "only http and https"
+run "$KCERT" feed add blocks2 "$BASE/block.txt" --format list
+expect_rc 2 "a list feed needs its classification"
+expect_err "classification" "and says so"
+run "$KCERT" feed add ss-rdp "$BASE/x.csv"
+expect_rc 2 "feed names are unique"
+run "$KCERT" feed add quick "$BASE/x.csv" --every 10s
+expect_rc 2 "at most every minute"
+
+run "$KCERT" worker --once
+expect_out "Feeds: 2 fetched \(0 unchanged\), 1 failed, 5 new events" "the worker fetches every due feed; one failure does not stop the others"
+run "$KCERT" feed list --format csv
+expect_out "^blocks,list,21600,.*,2026-11-28T12:00:00Z,2026-11-28T06:00:00Z,quarantined,2," "the list feed: next fetch in 6 h, one line quarantined, two events"
+expect_out "^ss-rdp,shadowserver,86400,.*,2026-11-29T06:00:00Z,2026-11-28T06:00:00Z,ok,3," "the Shadowserver feed: three events (the fourth is nobody's)"
+expect_out "^broken,shadowserver,3600,.*,failed,0,.*404" "the failed feed shows the server's answer"
+run "$KCERT" event list --format csv
+expect_out "192.0.2.77,,,,other,blacklist,blacklisted-ip,blocks" "the list's events carry the feed's name"
+expect_out "198.51.100.9,,,,other,blacklist,blacklisted-ip,blocks" "a defanged URL's host is attributed"
+expect_out "192.0.2.10,3389,rdp1.oslo.example,64500,vulnerable,vulnerable-system,open-rdp,ss-rdp" "the report's events"
+[ -f "$KCERT_SPOOL/ss-rdp/2026-11-28T06:00:00Z/2026-11-27-scan_rdp-norway-geo.csv" ] && t_ok || t_bad "the downloaded report is kept in the spool under its own name"
+run grep -c "not an address" "$KCERT_SPOOL/blocks/quarantine.tsv"
+expect_eq "$OUT" 1 "the bad line is in the feed's quarantine file"
+
+run "$KCERT" worker --once
+expect_no_out "Feeds:" "nothing is due an instant later"
+# An hour later the list changes; fetching it now adds only what is new (the
+# rest merges into the events of the last 24 hours).
+printf '192.0.2.78\n' >> "$T_DIR/www/block.txt"
+KCERT_NOW=2026-11-28T07:00:00Z run "$KCERT" feed fetch blocks
+expect_rc 1 "feed fetch now: the changed list is ingested (and its bad line quarantined again: exit 1)"
+expect_out "Feed blocks: fetched, 1 new events" "only the new address is a new event"
+export KCERT_NOW=2026-11-29T07:00:00Z
+run "$KCERT" worker --once
+expect_out "Feeds: 3 fetched \(2 unchanged\), 0 failed|Feeds: 2 fetched \(2 unchanged\), 1 failed" "a day later all are due; unchanged content is not ingested again"
+run "$KCERT" feed fetch nosuch
+expect_rc 2 "fetching an unknown feed is an error"
+run "$KCERT" feed rm broken
+expect_rc 0 "a feed is removed"
+run "$KCERT" feed list --format csv
+expect_no_out "^broken," "and is gone"
+run "$KCERT" audit list --format csv
+expect_out "feed.add" "adding a feed is audited"
+expect_out "feed.rm" "removing one too"
+t_end
