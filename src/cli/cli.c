@@ -114,10 +114,13 @@ const struct kc_cmd kc_commands[] = {
 	     "--once does what is due and exits (for cron and tests). Several workers may run on\n"
 	     "several machines against one PostgreSQL store.\n") },
 	{ "serve", cmd_serve, NEEDS_STORE | NEEDS_SCHEMA, N_("run the web server and the JSON API"),
-	  N_("usage: kcert serve [--listen ADDRESS:PORT] [--threads N] [--secure-cookies]\n\n"
+	  N_("usage: kcert serve [--listen ADDRESS:PORT] [--threads N] [--secure-cookies]\n"
+	     "                   [--no-worker] [--worker-interval SECONDS]\n\n"
 	     "Serves the web pages, the JSON API under /api/v1 and /healthz (default 127.0.0.1:8080).\n"
 	     "On the first start it creates the account 'admin' and prints its one-time password.\n"
-	     "--secure-cookies marks cookies Secure and sends HSTS: use it behind TLS.\n") },
+	     "--secure-cookies marks cookies Secure and sends HSTS: use it behind TLS.\n"
+	     "A worker thread does what kcert worker does (feeds, notices, the outbox) every 60 s;\n"
+	     "--no-worker leaves that to separate kcert worker processes.\n") },
 	{ "user", cmd_user, NEEDS_STORE | NEEDS_SCHEMA, N_("accounts of people who log in"),
 	  N_("usage: kcert user add NAME --role admin|analyst|member|partner [--org ORG]... [--password-stdin]\n"
 	     "       kcert user list [--format table|csv|json]\n"

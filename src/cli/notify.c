@@ -10,19 +10,12 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "feed/fetch.h"
+#include "notify/worker.h"
 #include "notify/notice.h"
 #include "notify/outbox.h"
 #include "org/org.h"
 #include "base/kc.h"
 
-static void owner_name(char *out, size_t cap)
-{
-	char host[128] = "localhost";
-
-	gethostname(host, sizeof(host) - 1);
-	snprintf(out, cap, "%s:%d", host, (int)getpid());
-}
 
 static void print_notice(void *arg, const kc_notice_info *n)
 {
@@ -42,7 +35,7 @@ static int deliver(struct kc_cli *cli, kc_outbox_result *res, kc_err *err)
 	char owner[200];
 
 	kc_smtp_conf_from_env(&conf);
-	owner_name(owner, sizeof(owner));
+	kc_worker_name(owner, sizeof(owner));
 	return kc_outbox_deliver(cli->st, &conf, owner, 0, res, err);
 }
 
@@ -313,30 +306,23 @@ int cmd_worker(struct kc_cli *cli, int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	while (!stopping) {
-		kc_notify_opts o = { .actor = "worker" };
-		kc_notify_result r;
-		kc_outbox_result res;
-		kc_fetch_result fr;
+		kc_worker_result w;
 		char owner[200];
 		kc_err err;
 		int rc;
 
 		kc_err_clear(&err);
-		owner_name(owner, sizeof(owner));
-		rc = kc_feed_run(cli->st, owner, NULL, NULL, &fr, &err);
-		if (!rc && once && (fr.fetched || fr.failed))
-			printf(_("Feeds: %zu fetched (%zu unchanged), %zu failed, %zu new events.\n"), fr.fetched, fr.unchanged,
-			       fr.failed, fr.events);
-		if (!rc)
-			rc = kc_notify_run(cli->st, &o, NULL, NULL, &r, &err);
-		if (!rc)
-			rc = deliver(cli, &res, &err);
+		kc_worker_name(owner, sizeof(owner));
+		rc = kc_worker_round(cli->st, owner, &w, &err);
 		if (rc) {
 			status = kc_cli_fail(&err, rc);
 		} else if (once) {
-			printf(_("%zu notices queued.\n"), r.notices);
-			print_delivery(&res);
-			status = res.failed || res.uncertain ? KC_EXIT_NO : KC_EXIT_OK;
+			if (w.feeds.fetched || w.feeds.failed)
+				printf(_("Feeds: %zu fetched (%zu unchanged), %zu failed, %zu new events.\n"), w.feeds.fetched,
+				       w.feeds.unchanged, w.feeds.failed, w.feeds.events);
+			printf(_("%zu notices queued.\n"), w.notices.notices);
+			print_delivery(&w.outbox);
+			status = w.outbox.failed || w.outbox.uncertain || w.feeds.failed ? KC_EXIT_NO : KC_EXIT_OK;
 		}
 		if (once)
 			break;

@@ -2,6 +2,7 @@
  * web.c - kcert serve, kcert user and kcert token.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,9 @@
 
 #include "auth/user.h"
 #include "base/time.h"
+#include "base/log.h"
 #include "cli/cli.h"
+#include "notify/worker.h"
 #include "org/org.h"
 #include "web/web.h"
 #include "base/kc.h"
@@ -45,14 +48,51 @@ static int first_admin(struct kc_cli *cli, kc_err *err)
 	return rc;
 }
 
+/* The background work inside kcert serve: its own store connection, a round
+ * every interval until the server stops. */
+struct worker_thread {
+	const char *db;
+	int interval;
+};
+
+static void *worker_main(void *arg)
+{
+	const struct worker_thread *w = arg;
+	kc_store *st = NULL;
+	char owner[200];
+	kc_err err;
+
+	kc_worker_name(owner, sizeof(owner));
+	if (kc_store_open(w->db, &st, &err)) {
+		kc_error("worker: %s", err.msg);
+		return NULL;
+	}
+	while (!stop_requested) {
+		kc_worker_result r;
+
+		kc_err_clear(&err);
+		if (kc_worker_round(st, owner, &r, &err))
+			kc_error("worker: %s", err.msg);
+		for (int i = 0; i < w->interval * 10 && !stop_requested; i++)
+			usleep(100 * 1000);
+	}
+	kc_store_close(st);
+	return NULL;
+}
+
 int cmd_serve(struct kc_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "secure-cookies", no_argument, NULL, 's' },
+		{ "no-worker", no_argument, NULL, 'W' },
+		{ "worker-interval", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct worker_thread wt = { .interval = 60 };
+	pthread_t worker;
+	int with_worker = 1;
 	kc_web_config cfg = { .listen = "127.0.0.1:8080", .threads = 2, .session_ttl = 8 * 3600,
 			      .max_body = 1u << 20 };
 	struct sigaction sa;
@@ -68,6 +108,12 @@ int cmd_serve(struct kc_cli *cli, int argc, char **argv)
 				return kc_cli_usage("serve", _("--threads is a number from 1 to 64"));
 			break;
 		case 's': cfg.secure_cookies = 1; break;
+		case 'W': with_worker = 0; break;
+		case 'i':
+			wt.interval = atoi(optarg);
+			if (wt.interval < 1)
+				return kc_cli_usage("serve", _("--interval is a number of seconds"));
+			break;
 		default: return kc_cli_usage("serve", _("bad option"));
 		}
 	}
@@ -85,7 +131,13 @@ int cmd_serve(struct kc_cli *cli, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	printf(_("Serving on http://%s/ (store %s). Stop with Ctrl-C.\n"), cfg.listen, kc_store_target(cli->st));
 	fflush(stdout);
+	wt.db = cli->db;
+	if (with_worker && pthread_create(&worker, NULL, worker_main, &wt))
+		with_worker = 0;
 	rc = kc_web_run(&cfg, &stop_requested, &err);
+	stop_requested = 1;
+	if (with_worker)
+		pthread_join(worker, NULL);
 	if (rc)
 		return kc_cli_fail(&err, rc);
 	printf("%s", _("Stopped.\n"));

@@ -68,6 +68,22 @@ run "$KCERT" feed rm broken
 expect_rc 0 "a feed is removed"
 run "$KCERT" feed list --format csv
 expect_no_out "^broken," "and is gone"
+# kcert serve runs the same work in a thread.
+cp "$FIX/notify/2026-11-27-event4_sinkhole_http-norway.csv" "$T_DIR/www/reports/"
+"$KCERT" feed add sinkhole "$BASE/reports/2026-11-27-event4_sinkhole_http-norway.csv" >/dev/null
+PORT=$((20000 + ($$ * 5 + 3) % 30000))
+"$KCERT" serve --listen "127.0.0.1:$PORT" --worker-interval 1 >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
+SERVER=$!
+trap 'kill $HTTP $SERVER 2>/dev/null; t_cleanup' EXIT
+for i in $(seq 1 100); do
+	"$KCERT" feed list --format csv | grep -q "^sinkhole,.*,ok,1," && break
+	sleep 0.2
+done
+run "$KCERT" feed list --format csv
+expect_out "^sinkhole,.*,ok,1," "the server's worker thread fetched the new feed"
+kill $SERVER
+wait $SERVER
+expect_eq "$?" 0 "and the server stops cleanly with it"
 run "$KCERT" audit list --format csv
 expect_out "feed.add" "adding a feed is audited"
 expect_out "feed.rm" "removing one too"
