@@ -74,8 +74,8 @@ const struct kc_cmd kc_commands[] = {
 	     "exit status is 1; the rest is ingested. A file ingested before is skipped.\n"
 	     "A list has one address, prefix, domain or URL a line (defanged forms accepted, # comments).\n") },
 	{ "event", cmd_event, NEEDS_STORE | NEEDS_SCHEMA, N_("list stored events"),
-	  N_("usage: kcert event list [--org ORG] [--type IDENTIFIER] [--since TIME] [--limit N]\n"
-	     "                        [--format table|csv|json]\n\n"
+	  N_("usage: kcert event list [--org ORG] [--type IDENTIFIER] [--since TIME] [--address A]\n"
+	     "                        [--limit N] [--format table|csv|json]\n\n"
 	     "CSV and JSON use IntelMQ's field names (source.ip, classification.identifier, ...).\n") },
 	{ "feed", cmd_feed, NEEDS_STORE | NEEDS_SCHEMA, N_("feeds fetched on a schedule"),
 	  N_("usage: kcert feed add NAME URL [--format shadowserver|list|stix|misp|csv] [--every 1d]\n"

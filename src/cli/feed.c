@@ -106,6 +106,7 @@ int cmd_event(struct kc_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "org", required_argument, NULL, 'o' },    { "type", required_argument, NULL, 't' },
 		{ "since", required_argument, NULL, 's' },  { "limit", required_argument, NULL, 'n' },
+		{ "address", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
 	};
 	kc_event_filter f = { 0 };
@@ -140,6 +141,7 @@ int cmd_event(struct kc_cli *cli, int argc, char **argv)
 			f.since = optarg;
 			break;
 		case 'n': f.limit = strtoul(optarg, NULL, 10); break;
+		case 'a': f.address = optarg; break;
 		case 'f':
 			if (kc_fmt_parse(optarg, &fmt))
 				return kc_cli_usage("event list", _("--format is table, csv or json"));

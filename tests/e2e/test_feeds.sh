@@ -47,6 +47,9 @@ run "$KCERT" event list --format csv
 expect_out "192.0.2.77,,,,other,blacklist,blacklisted-ip,blocks" "the list's events carry the feed's name"
 expect_out "198.51.100.9,,,,other,blacklist,blacklisted-ip,blocks" "a defanged URL's host is attributed"
 expect_out "192.0.2.10,3389,rdp1.oslo.example,64500,vulnerable,vulnerable-system,open-rdp,ss-rdp" "the report's events"
+run "$KCERT" event list --address oslo.example --format csv
+expect_out "rdp1.oslo.example" "event list --address finds host names under a domain"
+expect_no_out "192.0.2.11|192.0.2.77" "and nothing else"
 [ -f "$KCERT_SPOOL/ss-rdp/2026-11-28T06:00:00Z/2026-11-27-scan_rdp-norway-geo.csv" ] && t_ok || t_bad "the downloaded report is kept in the spool under its own name"
 run grep -c "not an address" "$KCERT_SPOOL/blocks/quarantine.tsv"
 expect_eq "$OUT" 1 "the bad line is in the feed's quarantine file"
