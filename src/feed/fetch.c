@@ -22,23 +22,27 @@
 int64_t kc_interval_parse(const char *s)
 {
 	char *end;
-	long long v;
+	long long v, unit;
 
 	if (!s || !*s || *s == '-')
 		return 0;
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (errno || v <= 0 || v > 366LL * 86400)
+	if (errno || v <= 0 || end == s)
 		return 0;
 	if (!*end || !strcmp(end, "s"))
-		return v;
-	if (!strcmp(end, "m"))
-		return v * 60;
-	if (!strcmp(end, "h"))
-		return v * 3600;
-	if (!strcmp(end, "d"))
-		return v * 86400;
-	return 0;
+		unit = 1;
+	else if (!strcmp(end, "m"))
+		unit = 60;
+	else if (!strcmp(end, "h"))
+		unit = 3600;
+	else if (!strcmp(end, "d"))
+		unit = 86400;
+	else
+		return 0;
+	if (v > 366LL * 86400 / unit) /* a year at most */
+		return 0;
+	return v * unit;
 }
 
 static int format_valid(const char *f)
