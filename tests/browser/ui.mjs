@@ -53,7 +53,7 @@ try {
     await page.goto(`${url}/orgs/0301`);
     check(await page.getByText('Ola Oslo').isVisible(), 'the member sees Oslo\'s contact');
     check(await page.getByText('TLP:AMBER').first().isVisible(), 'with the TLP:AMBER label');
-    await page.getByLabel('Navn').fill('Siri Sikkerhet');
+    await page.getByLabel('Navn', { exact: true }).fill('Siri Sikkerhet');
     await page.getByLabel('E-post').fill('siri@oslo.kommune.no');
     await page.getByLabel('Rolle').selectOption('24x7');
     await page.getByRole('button', { name: 'Legg til' }).click();
