@@ -38,7 +38,7 @@ endif
 LIB_SRC := $(filter-out src/main.c src/cli/%,$(wildcard src/*/*.c))
 CLI_SRC := src/main.c $(wildcard src/cli/*.c)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
-GEN_SRC := $(O)/gen/i18n_catalogue.c $(O)/gen/migrations.c $(O)/gen/registry_data.c
+GEN_SRC := $(O)/gen/i18n_catalogue.c $(O)/gen/migrations.c $(O)/gen/registry_data.c $(O)/gen/rsit_data.c
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/obj/%.o) $(GEN_SRC:$(O)/gen/%.c=$(O)/obj/gen/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/obj/%.o)
 LIB := $(O)/libkcert.a
@@ -83,6 +83,9 @@ $(O)/gen/i18n_catalogue.c: $(I18N) scripts/gen-i18n.sh | $(O)/gen/.stamp
 
 $(O)/gen/migrations.c: $(MIGRATIONS) scripts/gen-migrations.sh scripts/embed.sh | $(O)/gen/.stamp
 	sh scripts/gen-migrations.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+$(O)/gen/rsit_data.c: share/data/rsit-taxonomy.csv scripts/embed.sh | $(O)/gen/.stamp
+	sh scripts/embed.sh kc_rsit_csv $< > $@.tmp && mv $@.tmp $@
 
 $(O)/gen/registry_data.c: share/data/municipalities-2024.csv share/data/counties-2024.csv scripts/embed.sh | $(O)/gen/.stamp
 	{ sh scripts/embed.sh kc_data_municipalities share/data/municipalities-2024.csv; \

@@ -77,6 +77,28 @@ const struct kc_cmd kc_commands[] = {
 	  N_("usage: kcert event list [--org ORG] [--type IDENTIFIER] [--since TIME] [--address A]\n"
 	     "                        [--limit N] [--format table|csv|json]\n\n"
 	     "CSV and JSON use IntelMQ's field names (source.ip, classification.identifier, ...).\n") },
+	{ "case", cmd_case, NEEDS_STORE | NEEDS_SCHEMA, N_("incident reports and incidents"),
+	  N_("usage: kcert case new --title T [--org ORG] [--description TEXT | --file F] [--incident]\n"
+	     "                     [--severity lav|moderat|alvorlig|kritisk] [--tlp LABEL]\n"
+	     "                     [--classification TAXONOMY/TYPE] [--reporter NAME] [--email ADDRESS]\n"
+	     "                     [--systems TEXT] [--discovered TIME] [--personal-data yes|no|unknown]\n"
+	     "                     [--services-down yes|no|unknown] [--reported-to TEXT]\n"
+	     "       kcert case list [--queue open|mine|unassigned|overdue|closed|all] [--org ORG]\n"
+	     "                       [--classification TAXONOMY] [--search TEXT] [--format table|csv|json]\n"
+	     "       kcert case show N\n"
+	     "       kcert case reply N [--to ADDRESS] [--file F | --text T]   (else standard input)\n"
+	     "       kcert case note N [--file F | --text T]\n"
+	     "       kcert case status N reported|triage|handling|recovery|closed|rejected [--lessons TEXT]\n"
+	     "       kcert case assign N USER|-\n"
+	     "       kcert case classify N [--classification T/T] [--severity S] [--tlp L] [--title T]\n"
+	     "       kcert case org N ORG [--role affected|reporter|partner]\n"
+	     "       kcert case merge REPORT INCIDENT      kcert case split REPORT\n"
+	     "       kcert case share N PARTNER [--note TEXT]   kcert case partner-ref N PARTNER REF\n"
+	     "       kcert case clock N start gdpr-33|digitalsikkerhetsloven|sikkerhetsloven [--from TIME]\n"
+	     "       kcert case clock N met KIND\n"
+	     "       kcert case task N done|undo K\n\n"
+	     "Queues put overdue and due-soon cases first. Replies and shares go through the outbox\n"
+	     "with the subject tag [KommuneCERT #N] and the TLP label; closing needs lessons learned.\n") },
 	{ "feed", cmd_feed, NEEDS_STORE | NEEDS_SCHEMA, N_("feeds fetched on a schedule"),
 	  N_("usage: kcert feed add NAME URL [--format shadowserver|list|stix|misp|csv] [--every 1d]\n"
 	     "                     [--report TYPE] [--classification TAXONOMY/TYPE/IDENTIFIER]\n"

@@ -19,7 +19,9 @@
 const char *const kc_copy_tables[] = {
 	"setting", "org", "org_serves", "contact", "asset", "audit",
 	"app_user", "user_org", "app_session", "api_token", "login_failure", "event", "ingest_file",
-	"outbox", "notice", "notice_event", "notify_state", "feed",
+	"outbox", "notice", "notice_event", "notify_state", "feed", "incident_case",
+	"case_org", "case_entry", "case_task", "case_clock", "observable", "case_observable", "mail_message",
+	"attachment", "case_share",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
 
@@ -44,6 +46,10 @@ static const char *table_order(const char *t)
 		return "notice_id, event_id";
 	if (!strcmp(t, "notify_state"))
 		return "org_id";
+	if (!strcmp(t, "case_org"))
+		return "case_id, org_id";
+	if (!strcmp(t, "case_observable"))
+		return "case_id, observable_id";
 	return "id";
 }
 
@@ -152,6 +158,16 @@ int kc_store_copy(kc_store *src, kc_store *dst, kc_copy_report *rep, kc_err *err
 		if (!rc && dst->ops->reset_sequence)
 			rc = dst->ops->reset_sequence(dst, kc_copy_tables[i], err);
 	}
+	/* Derived tables are rebuilt, not copied: the full-text index of cases
+	 * (FTS5 in SQLite, tsvector in PostgreSQL) is the cases' text and their
+	 * timelines'. */
+	if (!rc)
+		rc = kc_store_exec(dst, err, NULL,
+				   "INSERT INTO case_fts (case_id, body) SELECT id, title || ' ' || description FROM incident_case",
+				   "");
+	if (!rc)
+		rc = kc_store_exec(dst, err, NULL,
+				   "INSERT INTO case_fts (case_id, body) SELECT case_id, body FROM case_entry WHERE body <> ''", "");
 	if (rc) {
 		kc_store_rollback(dst);
 		return rc;

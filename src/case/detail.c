@@ -1,0 +1,191 @@
+/*
+ * detail.c - what a case page shows: the timeline (internal entries for the
+ * CERT only), tasks, clocks, observables, the other cases that share them,
+ * and who it was shared with.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/visibility.h"
+#include "base/time.h"
+#include "case/case.h"
+#include "base/kc.h"
+
+static void fill_entry(kc_stmt *s, void *rec)
+{
+	kc_case_entry *e = rec;
+	const char *v;
+
+	e->id = kc_stmt_int(s, 0);
+	snprintf(e->at, sizeof(e->at), "%s", kc_stmt_text(s, 1));
+	snprintf(e->actor, sizeof(e->actor), "%s", kc_stmt_text(s, 2));
+	snprintf(e->kind, sizeof(e->kind), "%s", kc_stmt_text(s, 3));
+	e->internal = (int)kc_stmt_int(s, 4);
+	v = kc_stmt_text(s, 5);
+	e->body = strdup(v ? v : "");
+	e->outbox_id = kc_stmt_int(s, 6);
+	snprintf(e->outbox_state, sizeof(e->outbox_state), "%s", (v = kc_stmt_text(s, 7)) ? v : "");
+}
+
+static void fill_task(kc_stmt *s, void *rec)
+{
+	kc_case_task *t = rec;
+	const char *v;
+
+	t->id = kc_stmt_int(s, 0);
+	t->position = kc_stmt_int(s, 1);
+	snprintf(t->title, sizeof(t->title), "%s", kc_stmt_text(s, 2));
+	snprintf(t->done_at, sizeof(t->done_at), "%s", (v = kc_stmt_text(s, 3)) ? v : "");
+	snprintf(t->done_by, sizeof(t->done_by), "%s", (v = kc_stmt_text(s, 4)) ? v : "");
+}
+
+static void fill_clock(kc_stmt *s, void *rec)
+{
+	kc_case_clock *k = rec;
+	char now[KC_TIME_STRLEN];
+	const char *v;
+
+	snprintf(k->kind, sizeof(k->kind), "%s", kc_stmt_text(s, 0));
+	snprintf(k->started_at, sizeof(k->started_at), "%s", kc_stmt_text(s, 1));
+	snprintf(k->due_at, sizeof(k->due_at), "%s", kc_stmt_text(s, 2));
+	snprintf(k->met_at, sizeof(k->met_at), "%s", (v = kc_stmt_text(s, 3)) ? v : "");
+	kc_time_now_iso(now);
+	k->overdue = !k->met_at[0] && strcmp(k->due_at, now) < 0;
+}
+
+static void fill_obs(kc_stmt *s, void *rec)
+{
+	kc_case_observable *o = rec;
+
+	snprintf(o->kind, sizeof(o->kind), "%s", kc_stmt_text(s, 0));
+	snprintf(o->value, sizeof(o->value), "%s", kc_stmt_text(s, 1));
+}
+
+static void fill_link(kc_stmt *s, void *rec)
+{
+	kc_case_link *l = rec;
+	const char *v;
+
+	l->case_id = kc_stmt_int(s, 0);
+	snprintf(l->title, sizeof(l->title), "%s", kc_stmt_text(s, 1));
+	snprintf(l->org, sizeof(l->org), "%s", (v = kc_stmt_text(s, 2)) ? v : "");
+	snprintf(l->kind, sizeof(l->kind), "%s", kc_stmt_text(s, 3));
+	snprintf(l->value, sizeof(l->value), "%s", kc_stmt_text(s, 4));
+}
+
+static void fill_share(kc_stmt *s, void *rec)
+{
+	kc_case_share_info *h = rec;
+	const char *v;
+
+#define COPY(f, col) snprintf(h->f, sizeof(h->f), "%s", (v = kc_stmt_text(s, col)) ? v : "")
+	COPY(partner, 0);
+	COPY(at, 1);
+	COPY(actor, 2);
+	COPY(tlp, 3);
+	COPY(rcpt, 4);
+	COPY(their_ref, 5);
+	COPY(state, 6);
+#undef COPY
+}
+
+static void fill_id(kc_stmt *s, void *rec)
+{
+	*(int64_t *)rec = kc_stmt_int(s, 0);
+}
+
+int kc_case_detail_get(kc_store *st, const kc_actor *a, int64_t id, kc_case_detail *d, kc_err *err)
+{
+	int cert = !a->user || a->user->role == KC_ROLE_ADMIN || a->user->role == KC_ROLE_ANALYST;
+	kc_case c;
+	kc_stmt *s;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	rc = kc_case_get(st, a, id, &c, err); /* visibility */
+	if (rc)
+		return rc;
+	kc_case_release(&c);
+	rc = kc_store_query(st, err, &s,
+			    "SELECT e.id, e.at, e.actor, e.kind, e.internal, e.body, COALESCE(e.outbox_id, 0), b.state "
+			    "FROM case_entry e LEFT JOIN outbox b ON b.id = e.outbox_id WHERE e.case_id = ? "
+			    "AND (? = 1 OR e.internal = 0) ORDER BY e.id",
+			    "ii", id, (int64_t)cert);
+	if (!rc)
+		rc = kc_store_collect(s, sizeof(kc_case_entry), fill_entry, (void **)&d->entries, &d->nentries, err);
+	if (!rc)
+		rc = kc_store_query(st, err, &s,
+				    "SELECT id, position, title, done_at, done_by FROM case_task WHERE case_id = ? ORDER BY position",
+				    "i", id);
+	if (!rc)
+		rc = kc_store_collect(s, sizeof(kc_case_task), fill_task, (void **)&d->tasks, &d->ntasks, err);
+	if (!rc)
+		rc = kc_store_query(st, err, &s,
+				    "SELECT kind, started_at, due_at, met_at FROM case_clock WHERE case_id = ? ORDER BY due_at",
+				    "i", id);
+	if (!rc)
+		rc = kc_store_collect(s, sizeof(kc_case_clock), fill_clock, (void **)&d->clocks, &d->nclocks, err);
+	if (!rc)
+		rc = kc_store_query(st, err, &s,
+				    "SELECT o.kind, o.value FROM case_observable co JOIN observable o ON o.id = co.observable_id "
+				    "WHERE co.case_id = ? ORDER BY o.kind, o.value LIMIT 1000",
+				    "i", id);
+	if (!rc)
+		rc = kc_store_collect(s, sizeof(kc_case_observable), fill_obs, (void **)&d->observables, &d->nobservables,
+				      err);
+	/* Correlation: other cases with the same observables (the CERT sees all;
+	 * others only what they may see, checked per case). */
+	if (!rc)
+		rc = kc_store_query(st, err, &s,
+				    "SELECT c.id, c.title, og.slug, o.kind, o.value FROM case_observable a "
+				    "JOIN case_observable b ON b.observable_id = a.observable_id AND b.case_id <> a.case_id "
+				    "JOIN incident_case c ON c.id = b.case_id JOIN observable o ON o.id = a.observable_id "
+				    "LEFT JOIN org og ON og.id = c.org_id WHERE a.case_id = ? ORDER BY c.id DESC LIMIT 200",
+				    "i", id);
+	if (!rc)
+		rc = kc_store_collect(s, sizeof(kc_case_link), fill_link, (void **)&d->links, &d->nlinks, err);
+	if (!rc && !cert) {
+		size_t keep = 0;
+
+		for (size_t i = 0; i < d->nlinks; i++) {
+			kc_case other;
+			kc_err e;
+
+			if (kc_case_get(st, a, d->links[i].case_id, &other, &e) == KC_OK) {
+				kc_case_release(&other);
+				d->links[keep++] = d->links[i];
+			}
+		}
+		d->nlinks = keep;
+	}
+	if (!rc)
+		rc = kc_store_query(st, err, &s,
+				    "SELECT o.slug, h.at, h.actor, h.tlp, h.rcpt, h.their_ref, b.state FROM case_share h "
+				    "JOIN org o ON o.id = h.partner_id LEFT JOIN outbox b ON b.id = h.outbox_id "
+				    "WHERE h.case_id = ? ORDER BY h.id",
+				    "i", id);
+	if (!rc)
+		rc = kc_store_collect(s, sizeof(kc_case_share_info), fill_share, (void **)&d->shares, &d->nshares, err);
+	if (!rc)
+		rc = kc_store_query(st, err, &s, "SELECT org_id FROM case_org WHERE case_id = ? ORDER BY org_id", "i", id);
+	if (!rc)
+		rc = kc_store_collect(s, sizeof(int64_t), fill_id, (void **)&d->orgs, &d->norgs, err);
+	if (rc)
+		kc_case_detail_release(d);
+	return rc;
+}
+
+void kc_case_detail_release(kc_case_detail *d)
+{
+	for (size_t i = 0; i < d->nentries; i++)
+		free(d->entries[i].body);
+	free(d->entries);
+	free(d->tasks);
+	free(d->clocks);
+	free(d->observables);
+	free(d->links);
+	free(d->shares);
+	free(d->orgs);
+	memset(d, 0, sizeof(*d));
+}
