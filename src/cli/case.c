@@ -188,16 +188,16 @@ static int case_show(struct kc_cli *cli, const kc_actor *a, int argc, char **arg
 		return kc_cli_fail(&err, rc);
 	}
 	printf(_("Case #%lld (%s): %s\n"), (long long)c.id, c.kind, c.title);
-	printf(_("Status %s · severity %s · TLP:%s · classification %s%s%s\n"), c.status, c.severity, c.tlp,
+	printf(_("Status %s; severity %s; TLP:%s; classification %s%s%s\n"), c.status, c.severity, c.tlp,
 	       c.taxonomy[0] ? c.taxonomy : "-", c.taxonomy[0] ? "/" : "", c.type);
-	printf(_("Organisation %s · assignee %s · channel %s · reported by %s %s\n"), c.org_name[0] ? c.org_name : "-",
+	printf(_("Organisation %s; assignee %s; channel %s; reported by %s %s\n"), c.org_name[0] ? c.org_name : "-",
 	       c.assignee[0] ? c.assignee : "-", c.channel, c.reporter[0] ? c.reporter : "-", c.reporter_email);
-	printf(_("Opened %s · first response due %s%s%s\n"), c.created_at, c.first_response_due,
-	       c.first_response_at[0] ? _(" · answered ") : "", c.first_response_at);
+	printf(_("Opened %s; first response due %s%s%s\n"), c.created_at, c.first_response_due,
+	       c.first_response_at[0] ? _("; answered ") : "", c.first_response_at);
 	if (c.parent_id)
 		printf(_("Merged into case #%lld\n"), (long long)c.parent_id);
 	if (c.systems[0] || c.personal_data[0])
-		printf(_("Systems: %s · personal data: %s · services down: %s · reported to: %s\n"), c.systems[0] ? c.systems : "-",
+		printf(_("Systems: %s; personal data: %s; services down: %s; reported to: %s\n"), c.systems[0] ? c.systems : "-",
 		       c.personal_data, c.services_down, c.reported_to[0] ? c.reported_to : "-");
 	printf("\n%s\n", c.description ? c.description : "");
 	if (c.lessons)
@@ -239,7 +239,7 @@ static int case_show(struct kc_cli *cli, const kc_actor *a, int argc, char **arg
 		if (!i)
 			printf(_("\nShared with:\n"));
 		printf("  %s <%s> %s TLP:%s %s%s%s\n", d.shares[i].partner, d.shares[i].rcpt, d.shares[i].at, d.shares[i].tlp,
-		       d.shares[i].state, d.shares[i].their_ref[0] ? _(" · their reference ") : "", d.shares[i].their_ref);
+		       d.shares[i].state, d.shares[i].their_ref[0] ? _("; their reference ") : "", d.shares[i].their_ref);
 	}
 	printf(_("\nTimeline:\n"));
 	for (size_t i = 0; i < d.nentries; i++) {
