@@ -408,8 +408,8 @@ int kc_case_list(kc_store *st, const kc_actor *a, const kc_case_filter *f, kc_ca
 				     : "AND c.id IN (SELECT case_id FROM case_fts WHERE case_fts MATCH ?) ");
 	else
 		kc_buf_adds(&sql, "AND (CAST(? AS TEXT) IS NULL) ");
-	/* Overdue and due soon first, then the newest. */
-	kc_buf_adds(&sql, "ORDER BY CASE WHEN next_due IS NULL THEN 1 ELSE 0 END, next_due, c.id DESC LIMIT ? OFFSET ?");
+	/* Overdue and due soon first (column 28, next_due), then the newest. */
+	kc_buf_adds(&sql, "ORDER BY 28 ASC NULLS LAST, 1 DESC LIMIT ? OFFSET ?");
 	{
 		char fts[600] = "";
 		const char *search = NULL;
