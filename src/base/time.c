@@ -126,3 +126,28 @@ char *kc_time_oslo(const char *iso, char *out)
 	strftime(out, KC_TIME_STRLEN, "%Y-%m-%d %H:%M", &tm);
 	return out;
 }
+
+int kc_time_parse_oslo(const char *local, time_t *t)
+{
+	char iso[KC_TIME_STRLEN];
+	struct tm tm;
+	time_t u;
+	int y;
+
+	/* "2026-11-30T07:15" or with seconds; read as UTC, then take Oslo's
+	 * offset at that moment away (CET +1, CEST +2 from the last Sunday of
+	 * March to the last Sunday of October, 01:00 UTC). */
+	if (strlen(local) == 16)
+		snprintf(iso, sizeof(iso), "%s:00Z", local);
+	else
+		snprintf(iso, sizeof(iso), "%sZ", local);
+	if (kc_time_parse(iso, &u))
+		return KC_EINVAL;
+	gmtime_r(&u, &tm);
+	y = tm.tm_year + 1900;
+	u -= 3600;
+	if (u >= last_sunday_0100(y, 2) && u < last_sunday_0100(y, 9))
+		u -= 3600;
+	*t = u;
+	return KC_OK;
+}

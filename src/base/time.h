@@ -30,4 +30,8 @@ int kc_time_parse(const char *s, time_t *t);
  * changing at 01:00 UTC as EU rules have it since 1996). out holds
  * KC_TIME_STRLEN bytes; an unparsable iso is copied as it is. */
 char *kc_time_oslo(const char *iso, char *out);
+
+/* Oslo local time without a zone ("2026-11-30T07:15", as an HTML
+ * datetime-local field sends it) to a UTC instant. Returns 0 or KC_EINVAL. */
+int kc_time_parse_oslo(const char *local, time_t *t);
 #endif

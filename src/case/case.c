@@ -807,3 +807,52 @@ int kc_case_task_done(kc_store *st, const kc_actor *a, int64_t id, int64_t task,
 		rc = entry(st, id, actor_name(a), "task", 1, body, 0, 0, err);
 	return finish(st, rc, err);
 }
+
+int kc_case_message(kc_store *st, const kc_actor *a, int64_t id, const char *text, kc_err *err)
+{
+	kc_case c;
+	int rc;
+
+	if (!text || !*text)
+		return kc_err_set(err, KC_EINVAL, _("the message is empty"));
+	if (strlen(text) > (1u << 20))
+		return kc_err_set(err, KC_ETOOBIG, _("the message is longer than 1 MiB"));
+	rc = kc_case_get(st, a, id, &c, err); /* whoever may see the case may write to it */
+	if (rc)
+		return rc;
+	kc_case_release(&c);
+	if (a->user && a->user->role == KC_ROLE_PARTNER)
+		return kc_err_set(err, KC_EPERM, _("partners answer by e-mail, keeping the case's tag in the subject"));
+	rc = kc_store_begin(st, err);
+	if (rc)
+		return rc;
+	rc = entry(st, id, actor_name(a), "mail-in", 0, text, 0, 0, err);
+	if (!rc)
+		rc = kc_case_add_observables(st, id, text, err);
+	if (!rc)
+		rc = kc_audit_appendf(st, err, actor_name(a), "case.message", "case", "case %lld: message from %s",
+				      (long long)id, actor_name(a));
+	return finish(st, rc, err);
+}
+
+size_t kc_rsit_list(char (*out)[96], size_t max)
+{
+	size_t n = 0;
+	int header = 1;
+
+	for (const char *p = kc_rsit_csv; *p && n < max;) {
+		size_t a = strcspn(p, ",\n"), b;
+		const char *nl = strchr(p, '\n');
+
+		if (p[a] == ',') {
+			b = strcspn(p + a + 1, ",\n");
+			if (!header && a + b + 2 <= sizeof(out[0]))
+				snprintf(out[n++], sizeof(out[0]), "%.*s/%.*s", (int)a, p, (int)b, p + a + 1);
+		}
+		header = 0;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return n;
+}

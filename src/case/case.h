@@ -103,6 +103,10 @@ int kc_case_add_org(kc_store *st, const kc_actor *a, int64_t id, int64_t org_id,
 /* An internal note (only the CERT sees it). */
 int kc_case_note(kc_store *st, const kc_actor *a, int64_t id, const char *text, kc_err *err);
 
+/* A message from the organisation's side (a municipality user on the web or
+ * through the API): correspondence, seen by the organisation and the CERT. */
+int kc_case_message(kc_store *st, const kc_actor *a, int64_t id, const char *text, kc_err *err);
+
 /* A reply to the organisation: to `to`, or the reporter's address, or the
  * organisation's contacts. Queued in the outbox with the subject tag and the
  * TLP label; counts as the first response. */
@@ -187,5 +191,7 @@ void kc_case_detail_release(kc_case_detail *d);
 
 /* Valid RSIT classification/type (share/data/rsit-taxonomy.csv, compiled in). */
 int kc_rsit_valid(const char *taxonomy, const char *type);
+/* Every RSIT "classification/type", in the file's order; returns how many. */
+size_t kc_rsit_list(char (*out)[96], size_t max);
 
 #endif

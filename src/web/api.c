@@ -16,6 +16,7 @@
 #include "notify/notice.h"
 #include "org/asset.h"
 #include "org/org.h"
+#include "web/api_internal.h"
 #include "web/route.h"
 #include "web/web.h"
 #include "base/kc.h"
@@ -727,6 +728,27 @@ static void me(kc_req *r)
 	kc_resp_json(r, 200, user_json(&r->user));
 }
 
+/* For the handlers in the other api_*.c files (api_internal.h). */
+void kc_api_fail(kc_req *r, int rc, const kc_err *err)
+{
+	fail(r, rc, err);
+}
+
+int kc_api_need_csrf(kc_req *r)
+{
+	return need_csrf(r);
+}
+
+int kc_api_page_args(kc_req *r, size_t *limit, size_t *offset)
+{
+	return page_args(r, limit, offset);
+}
+
+void *kc_api_cursor(size_t offset)
+{
+	return cursor_encode(offset);
+}
+
 #define PUBLIC 0
 #define AUTH 1
 
@@ -751,6 +773,14 @@ static const struct route {
 	{ "GET", "/api/v1/notices", notices, AUTH, "Notices sent to organisations (org, limit, cursor; TLP:AMBER)" },
 	{ "GET", "/api/v1/notices/{ref}", notice_show, AUTH, "One notice and the ids of its events" },
 	{ "POST", "/api/v1/notices/{ref}/ack", notice_ack, AUTH, "Acknowledge a notice (X-CSRF-Token with a session)" },
+	{ "GET", "/api/v1/cases", kc_api_cases, AUTH, "Cases: incident reports and incidents (queue, org, classification, q, limit, cursor)" },
+	{ "POST", "/api/v1/cases", kc_api_case_create, AUTH, "Report an incident (a municipality for itself; X-CSRF-Token with a session)" },
+	{ "GET", "/api/v1/cases/{id}", kc_api_case_show, AUTH, "One case with its timeline, tasks, clocks, observables and related cases" },
+	{ "PATCH", "/api/v1/cases/{id}", kc_api_case_update, AUTH, "Triage: status, lessons, severity, tlp, classification, title, assignee (the CERT)" },
+	{ "POST", "/api/v1/cases/{id}/messages", kc_api_case_message, AUTH, "Correspondence: a reply to the organisation from the CERT, or a message from the organisation" },
+	{ "POST", "/api/v1/cases/{id}/notes", kc_api_case_note, AUTH, "An internal note (the CERT)" },
+	{ "POST", "/api/v1/cases/{id}/shares", kc_api_case_share, AUTH, "Share with a partner team: {partner, note} (the CERT)" },
+	{ "POST", "/api/v1/cases/{id}/clocks", kc_api_case_clock, AUTH, "Start a legal clock: {kind, from} or stop one: {kind, met: true} (the CERT)" },
 	{ "GET", "/api/v1/whois", whois, AUTH, "Who owns an IP address, AS number, domain, URL or e-mail address (q)" },
 	{ "GET", "/api/v1/users", users, AUTH, "Users (admin)" },
 	{ "GET", "/api/v1/audit", audit, AUTH, "The audit log, newest first (admin; limit, cursor)" },

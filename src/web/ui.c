@@ -18,6 +18,7 @@
 #include "notify/notice.h"
 #include "org/asset.h"
 #include "org/org.h"
+#include "web/ui_internal.h"
 #include "web/web.h"
 #include "base/kc.h"
 
@@ -50,8 +51,8 @@ static void head(kc_req *r, const char *title)
 	kc_buf_adds(b, " – KommuneCERT</title><link rel=\"stylesheet\" href=\"/static/kcert.css\"></head><body><header>"
 		       "<strong>KommuneCERT</strong>");
 	if (r->authed) {
-		kc_buf_addf(b, "<nav aria-label=\"%s\"><a href=\"/\">%s</a><a href=\"/orgs\">%s</a>", T("Main menu"),
-			    T("Home"), T("Organisations"));
+		kc_buf_addf(b, "<nav aria-label=\"%s\"><a href=\"/\">%s</a><a href=\"/cases\">%s</a><a href=\"/orgs\">%s</a>",
+			    T("Main menu"), T("Home"), T("Cases"), T("Organisations"));
 		if (r->user.role == KC_ROLE_ADMIN)
 			kc_buf_addf(b, "<a href=\"/users\">%s</a><a href=\"/audit\">%s</a>", T("Users"), T("Audit log"));
 		kc_buf_adds(b, "</nav><form method=\"post\" action=\"/lang\"><input type=\"hidden\" name=\"csrf\" value=\"");
@@ -98,6 +99,27 @@ static int csrf_ok(kc_req *r)
 		    T("The form had no valid security token. Reload the page and try again."));
 	foot(r);
 	return 0;
+}
+
+/* For the page files beside this one (ui_internal.h). */
+void kc_ui_head(kc_req *r, const char *title)
+{
+	head(r, title);
+}
+
+void kc_ui_foot(kc_req *r)
+{
+	foot(r);
+}
+
+int kc_ui_csrf_ok(kc_req *r)
+{
+	return csrf_ok(r);
+}
+
+void kc_ui_tlp_label(kc_buf *b, kc_tlp t)
+{
+	tlp_label(b, t);
 }
 
 static void page_login(kc_req *r, const char *problem)
@@ -803,6 +825,8 @@ void kc_ui_route(kc_req *r)
 			}
 		}
 	}
+	if (!strncmp(p, "/cases", 6) && (get || post) && kc_ui_case_route(r, p + 6, post))
+		return;
 	if (get && !strcmp(p, "/whois"))
 		return page_whois(r);
 	if (get && !strcmp(p, "/users") && r->user.role == KC_ROLE_ADMIN)

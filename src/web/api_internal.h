@@ -1,0 +1,26 @@
+/*
+ * api_internal.h - what the JSON API's handler files share (api.c routes).
+ */
+#ifndef KC_API_INTERNAL_H
+#define KC_API_INTERNAL_H
+
+#include <stddef.h>
+
+#include "web/web.h"
+
+void kc_api_fail(kc_req *r, int rc, const kc_err *err);
+int kc_api_need_csrf(kc_req *r);
+int kc_api_page_args(kc_req *r, size_t *limit, size_t *offset);
+void *kc_api_cursor(size_t offset); /* json_t * */
+
+/* api_case.c */
+void kc_api_cases(kc_req *r);
+void kc_api_case_create(kc_req *r);
+void kc_api_case_show(kc_req *r);
+void kc_api_case_update(kc_req *r);
+void kc_api_case_message(kc_req *r);
+void kc_api_case_note(kc_req *r);
+void kc_api_case_share(kc_req *r);
+void kc_api_case_clock(kc_req *r);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * ui_internal.h - what the server-rendered pages share (ui.c routes).
+ */
+#ifndef KC_UI_INTERNAL_H
+#define KC_UI_INTERNAL_H
+
+#include "auth/visibility.h"
+#include "web/web.h"
+
+void kc_ui_head(kc_req *r, const char *title);
+void kc_ui_foot(kc_req *r);
+int kc_ui_csrf_ok(kc_req *r);
+void kc_ui_tlp_label(kc_buf *b, kc_tlp t);
+
+/* ui_case.c: /cases, /cases/new, /cases/N and its forms. rest is the path
+ * after "/cases". Returns 0 when the path is not one of these. */
+int kc_ui_case_route(kc_req *r, const char *rest, int post);
+
+#endif
