@@ -50,7 +50,10 @@ int kc_domain_normalise(const char *s, size_t n, char *out, kc_err *err)
 	char in[KC_DOMAIN_MAX * 4], shown[80];
 	int ascii = 1, rc;
 
-	snprintf(shown, sizeof(shown), "%.*s", (int)(n > 60 ? 60 : n), s);
+	/* Only a caller that wants the message pays for it (ingestion passes NULL). */
+	shown[0] = '\0';
+	if (err)
+		snprintf(shown, sizeof(shown), "%.*s", (int)(n > 60 ? 60 : n), s);
 	if (n > 0 && s[n - 1] == '.')
 		n--;
 	if (n == 0 || n >= sizeof(in))
