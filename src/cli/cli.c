@@ -99,6 +99,15 @@ const struct kc_cmd kc_commands[] = {
 	     "       kcert case task N done|undo K\n\n"
 	     "Queues put overdue and due-soon cases first. Replies and shares go through the outbox\n"
 	     "with the subject tag [KommuneCERT #N] and the TLP label; closing needs lessons learned.\n") },
+	{ "mailgate", cmd_mailgate, 0, N_("file one e-mail message from standard input"),
+	  N_("usage: kcert mailgate < message.eml\n\n"
+	     "For the MTA's pipe transport (postfix: kcert unix - n n - - pipe\n"
+	     "  flags=Rq user=kcert argv=/usr/local/bin/kcert --db ... mailgate).\n"
+	     "The raw message is always kept. A subject tag [KommuneCERT #123] adds it to case 123;\n"
+	     "otherwise it opens an incident report for the sender's organisation (by contact\n"
+	     "address or registered domain). The same Message-ID is filed once; auto-replies and\n"
+	     "bounces are kept and never answered. It prints where the message went.\n"
+	     "Exit status: 0 stored; 65 larger than 64 MiB (bounce); 75 not stored (try again).\n") },
 	{ "feed", cmd_feed, NEEDS_STORE | NEEDS_SCHEMA, N_("feeds fetched on a schedule"),
 	  N_("usage: kcert feed add NAME URL [--format shadowserver|list|stix|misp|csv] [--every 1d]\n"
 	     "                     [--report TYPE] [--classification TAXONOMY/TYPE/IDENTIFIER]\n"
