@@ -65,14 +65,21 @@ const struct kc_cmd kc_commands[] = {
 	     "       kcert audit verify\n") },
 	{ "ingest", cmd_ingest, NEEDS_STORE | NEEDS_SCHEMA, N_("read threat-feed reports into events"),
 	  N_("usage: kcert ingest [--feed NAME] [--report TYPE] [--keep-unattributed] [--quarantine FILE] FILE...\n"
-	     "       kcert ingest --format list --classification TAXONOMY/TYPE/IDENTIFIER [--feed NAME] FILE...\n\n"
+	     "       kcert ingest --format list --classification TAXONOMY/TYPE/IDENTIFIER [--feed NAME] FILE...\n"
+	     "       kcert ingest --format stix|misp [--classification T/T/I] [--feed NAME] FILE...\n"
+	     "       kcert ingest --format csv --mapping FILE [--classification T/T/I] [--feed NAME] FILE...\n\n"
 	     "Reads Shadowserver CSV reports (the type from the file name, 2024-05-01-scan_rdp-norway-geo.csv\n"
 	     "-> scan_rdp, or --report), attributes every line to the organisation that owns the address\n"
 	     "or host name, merges repeats within 24 hours, and stores the events. Lines no constituent\n"
 	     "owns are counted and dropped unless --keep-unattributed. Malformed lines go to the\n"
 	     "quarantine file (default var/quarantine.tsv) with their line number and the reason, and the\n"
 	     "exit status is 1; the rest is ingested. A file ingested before is skipped.\n"
-	     "A list has one address, prefix, domain or URL a line (defanged forms accepted, # comments).\n") },
+	     "A list has one address, prefix, domain or URL a line (defanged forms accepted, # comments).\n"
+	     "STIX 2.1 bundles: indicators whose patterns name addresses, domains or URLs, and observed\n"
+	     "data; other patterns are counted as skipped. MISP events: ip-src, ip-dst, domain, hostname,\n"
+	     "url and domain|ip attributes. The classification comes from the file unless\n"
+	     "--classification, TLP from its markings or tags. Any other CSV: --mapping names its columns\n"
+	     "(see docs/kcert-ingest.md). On a terminal, big files show their progress.\n") },
 	{ "event", cmd_event, NEEDS_STORE | NEEDS_SCHEMA, N_("list stored events"),
 	  N_("usage: kcert event list [--org ORG] [--type IDENTIFIER] [--since TIME] [--address A]\n"
 	     "                        [--limit N] [--format table|csv|json]\n\n"

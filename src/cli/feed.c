@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "base/time.h"
 #include "cli/cli.h"
@@ -13,6 +15,61 @@
 #include "feed/ingest.h"
 #include "org/org.h"
 #include "base/kc.h"
+
+/* The formats kcert ingest reads; skips: the format counts what it skipped. */
+static const struct {
+	const char *name;
+	int (*ingest)(kc_store *st, const kc_registry *reg, const char *path, const kc_ingest_opts *o,
+		      kc_ingest_report *rep, kc_err *err);
+	int skips;
+} formats[] = {
+	{ "shadowserver", kc_ingest_file, 0 }, { "list", kc_ingest_list, 0 }, { "stix", kc_ingest_stix, 1 },
+	{ "misp", kc_ingest_misp, 1 },	       { "csv", kc_ingest_csv, 0 },
+};
+
+/* A progress line on a terminal, for files of 1 MiB or more or that take
+ * longer than a second: done, lines, lines/s and the time left, at most
+ * four times a second, cleared when the file is done. */
+struct progress {
+	const char *path;
+	uint64_t size;
+	double start, last;
+	int shown;
+};
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_show(void *arg, uint64_t done, uint64_t total, size_t records)
+{
+	struct progress *p = arg;
+	double now = seconds(), spent = now - p->start;
+	char left[32] = "?";
+
+	if ((p->shown && now - p->last < 0.25) || (!p->shown && p->size < (1u << 20) && spent < 1.0))
+		return;
+	if (done && total >= done) {
+		double rest = spent * (double)(total - done) / (double)done;
+
+		if (rest >= 3600)
+			snprintf(left, sizeof(left), "%d:%02d:%02d", (int)rest / 3600, (int)rest / 60 % 60, (int)rest % 60);
+		else
+			snprintf(left, sizeof(left), "%d:%02d", (int)rest / 60, (int)rest % 60);
+	}
+	fprintf(stderr, "\r");
+	fprintf(stderr, _("%s: %3.0f%%, %zu lines, %.0f lines/s, %s left"), p->path,
+		total ? 100.0 * (double)done / (double)total : 0.0, records, spent > 0 ? (double)records / spent : 0.0,
+		left);
+	fprintf(stderr, "\033[K");
+	fflush(stderr);
+	p->shown = 1;
+	p->last = now;
+}
 
 int cmd_ingest(struct kc_cli *cli, int argc, char **argv)
 {
@@ -23,13 +80,15 @@ int cmd_ingest(struct kc_cli *cli, int argc, char **argv)
 		{ "quarantine", required_argument, NULL, 'q' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "classification", required_argument, NULL, 'c' },
+		{ "mapping", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char cls[3][80] = { "", "", "" };
 	kc_ingest_opts o = { 0 };
-	int list = 0;
+	size_t fmt = 0;
 	kc_registry *reg = NULL;
 	size_t quarantined = 0;
+	struct progress prog = { 0 };
 	kc_err err;
 	int c, rc = KC_OK;
 
@@ -39,11 +98,12 @@ int cmd_ingest(struct kc_cli *cli, int argc, char **argv)
 		case 'r': o.report = optarg; break;
 		case 'k': o.keep_unattributed = 1; break;
 		case 'q': o.quarantine = optarg; break;
+		case 'm': o.mapping = optarg; break;
 		case 'F':
-			if (!strcmp(optarg, "list"))
-				list = 1;
-			else if (strcmp(optarg, "shadowserver"))
-				return kc_cli_usage("ingest", _("--format is shadowserver or list"));
+			for (fmt = 0; fmt < KC_ARRAY_LEN(formats) && strcmp(optarg, formats[fmt].name); fmt++)
+				;
+			if (fmt == KC_ARRAY_LEN(formats))
+				return kc_cli_usage("ingest", _("--format is shadowserver, list, stix, misp or csv"));
 			break;
 		case 'c':
 			if (sscanf(optarg, "%79[^/]/%79[^/]/%79s", cls[0], cls[1], cls[2]) != 3)
@@ -57,9 +117,17 @@ int cmd_ingest(struct kc_cli *cli, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return kc_cli_usage("ingest", _("give one or more report files"));
+	if (!strcmp(formats[fmt].name, "csv") && !o.mapping)
+		return kc_cli_usage("ingest", _("--format csv needs --mapping FILE"));
+	if (strcmp(formats[fmt].name, "csv") && o.mapping)
+		return kc_cli_usage("ingest", _("--mapping is for --format csv"));
 	if (!o.quarantine) {
 		o.quarantine = "var/quarantine.tsv";
 		mkdir("var", 0750); /* the default place; an error shows when the file is opened */
+	}
+	if (isatty(STDERR_FILENO)) {
+		o.progress = progress_show;
+		o.progress_arg = &prog;
 	}
 	kc_err_clear(&err);
 	rc = kc_registry_load(cli->st, &reg, &err);
@@ -67,18 +135,29 @@ int cmd_ingest(struct kc_cli *cli, int argc, char **argv)
 		return kc_cli_fail(&err, rc);
 	for (int i = optind; i < argc && !rc; i++) {
 		kc_ingest_report rep;
+		struct stat sb;
 
-		rc = list ? kc_ingest_list(cli->st, reg, argv[i], &o, &rep, &err)
-			  : kc_ingest_file(cli->st, reg, argv[i], &o, &rep, &err);
+		memset(&prog, 0, sizeof(prog));
+		prog.path = argv[i];
+		prog.size = stat(argv[i], &sb) ? 0 : (uint64_t)sb.st_size;
+		prog.start = seconds();
+		rc = formats[fmt].ingest(cli->st, reg, argv[i], &o, &rep, &err);
+		if (prog.shown)
+			fprintf(stderr, "\r\033[K"); /* clear the progress line */
 		if (rc)
 			break;
 		if (rep.already) {
 			printf(_("%s: already ingested (same content); nothing done.\n"), argv[i]);
 			continue;
 		}
-		printf(_("%s (%s): %zu lines, %zu new events, %zu merged duplicates, %zu unattributed%s, %zu quarantined.\n"),
-		       argv[i], rep.report, rep.lines, rep.events, rep.duplicates, rep.unattributed,
-		       o.keep_unattributed ? _(" (kept)") : _(" (dropped)"), rep.quarantined);
+		if (formats[fmt].skips)
+			printf(_("%s (%s): %zu lines, %zu new events, %zu merged duplicates, %zu unattributed%s, %zu quarantined, %zu skipped.\n"),
+			       argv[i], rep.report, rep.lines, rep.events, rep.duplicates, rep.unattributed,
+			       o.keep_unattributed ? _(" (kept)") : _(" (dropped)"), rep.quarantined, rep.skipped);
+		else
+			printf(_("%s (%s): %zu lines, %zu new events, %zu merged duplicates, %zu unattributed%s, %zu quarantined.\n"),
+			       argv[i], rep.report, rep.lines, rep.events, rep.duplicates, rep.unattributed,
+			       o.keep_unattributed ? _(" (kept)") : _(" (dropped)"), rep.quarantined);
 		quarantined += rep.quarantined;
 	}
 	kc_registry_free(reg);
