@@ -23,7 +23,6 @@
 #include "case/internal.h"
 #include "mail/mime.h"
 #include "mail/tag.h"
-#include "org/asset.h"
 #include "base/kc.h"
 
 static const char *env_or(const char *name, const char *def)
@@ -33,13 +32,13 @@ static const char *env_or(const char *name, const char *def)
 	return v && *v ? v : def;
 }
 
-/* The sender's organisation: a contact's address, else a registered domain. */
+/* The sender's organisation: a contact's address, else the registered domain
+ * (or host) the address is under, the most specific one. */
 static int64_t sender_org(kc_store *st, const char *addr)
 {
-	kc_registry *reg = NULL;
-	kc_attrib_hit hit;
-	int64_t org = 0;
+	char dom[KC_DOMAIN_MAX];
 	const char *at;
+	int64_t org = 0;
 	kc_err e;
 
 	if (!addr)
@@ -49,11 +48,13 @@ static int64_t sender_org(kc_store *st, const char *addr)
 	    org)
 		return org;
 	at = strrchr(addr, '@');
-	if (!at || kc_registry_load(st, &reg, &e))
+	if (!at || kc_domain_normalise(at + 1, strlen(at + 1), dom, NULL))
 		return 0;
-	if (kc_attrib_domain(reg->engine, at + 1, strlen(at + 1), &hit, 1) == 1 && hit.value < reg->n)
-		org = reg->assets[hit.value].org_id;
-	kc_registry_free(reg);
+	if (kc_store_scalar_int(st, &e, &org,
+				"SELECT COALESCE((SELECT org_id FROM asset WHERE (kind IN ('domain', 'host') AND value = ?) "
+				"OR (kind = 'domain' AND ? LIKE '%.' || value) ORDER BY length(value) DESC LIMIT 1), 0)",
+				"tt", dom, dom))
+		return 0;
 	return org;
 }
 
