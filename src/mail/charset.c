@@ -140,7 +140,7 @@ size_t kc_utf8_cut(const char *s, size_t len, size_t max)
 static int invisible(uint32_t cp)
 {
 	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x061C ||
-	       cp == 0xFEFF || (cp >= 0x80 && cp < 0xA0);
+	       cp == 0xFEFF;
 }
 
 int kc_utf8_clean(const char *s, size_t len, int oneline, kc_buf *out)
@@ -193,6 +193,20 @@ int kc_utf8_clean(const char *s, size_t len, int oneline, kc_buf *out)
 		i += n;
 		if (invisible(cp))
 			continue;
+		if (cp >= 0x80 && cp < 0xA0) {
+			/* C1 controls are windows-1252 read as ISO-8859-1 (0x96 "-"). */
+			char u[4];
+
+			cp = kc_cp1252((unsigned char)cp);
+			if (cp == 0xFFFD)
+				continue;
+			if (space && out->len > start)
+				rc = kc_buf_addc(out, ' ');
+			space = 0;
+			if (!rc)
+				rc = kc_buf_add(out, u, kc_utf8_encode(cp, u));
+			continue;
+		}
 		if (cp == 0x2028 || cp == 0x2029 || (oneline && cp == 0xA0)) {
 			if (oneline)
 				space = 1;
@@ -342,5 +356,152 @@ int kc_charset_to_utf8(const char *charset, const char *in, size_t len, kc_buf *
 	if (!rc)
 		rc = kc_utf8_clean(kc_buf_str(&tmp), tmp.len, 0, out);
 	kc_buf_release(&tmp);
+	return rc;
+}
+
+int kc_charset_known(const char *charset)
+{
+	iconv_t cd;
+
+	if (!charset || !*charset || ascii_or_utf8(charset) || latin1_family(charset))
+		return 1;
+	kc_mail_init();
+	cd = g_mime_iconv_open("UTF-8", charset);
+	if (cd == (iconv_t)-1)
+		return 0;
+	g_mime_iconv_close(cd);
+	return 1;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static int b64val(char c)
+{
+	return c >= 'A' && c <= 'Z'   ? c - 'A'
+	       : c >= 'a' && c <= 'z' ? c - 'a' + 26
+	       : c >= '0' && c <= '9' ? c - '0' + 52
+	       : c == '+'	      ? 62
+	       : c == '/'	      ? 63
+				      : -1;
+}
+
+/* One encoded word at p ("=?cs?X?text?="): its charset (without a language)
+ * into cs, its bytes appended to bytes; returns its length, or 0 when p does
+ * not start one. */
+static size_t encoded_word(const char *p, char *cs, size_t cscap, kc_buf *bytes, int *rc)
+{
+	const char *q, *t, *end;
+	size_t n;
+	char enc;
+
+	if (p[0] != '=' || p[1] != '?')
+		return 0;
+	q = strchr(p + 2, '?');
+	if (!q || q == p + 2 || (size_t)(q - p - 2) >= cscap || !q[1] || q[2] != '?')
+		return 0;
+	enc = (char)(q[1] | 0x20);
+	if (enc != 'q' && enc != 'b')
+		return 0;
+	t = q + 3;
+	end = strstr(t, "?=");
+	if (!end)
+		return 0;
+	n = (size_t)(q - p - 2);
+	memcpy(cs, p + 2, n);
+	cs[n] = '\0';
+	if (strchr(cs, '*'))
+		*strchr(cs, '*') = '\0';
+	if (enc == 'q') {
+		for (const char *c = t; c < end && !*rc; c++) {
+			if (*c == '_') {
+				*rc = kc_buf_addc(bytes, ' ');
+			} else if (*c == '=' && c + 2 < end && hexval(c[1]) >= 0 && hexval(c[2]) >= 0) {
+				*rc = kc_buf_addc(bytes, (char)(hexval(c[1]) << 4 | hexval(c[2])));
+				c += 2;
+			} else {
+				*rc = kc_buf_addc(bytes, *c);
+			}
+		}
+	} else {
+		unsigned acc = 0;
+		int bits = 0;
+
+		for (const char *c = t; c < end && !*rc; c++) {
+			int v = b64val(*c);
+
+			if (v < 0)
+				continue;
+			acc = (acc << 6 | (unsigned)v) & 0xFFFFFF;
+			bits += 6;
+			if (bits >= 8) {
+				bits -= 8;
+				*rc = kc_buf_addc(bytes, (char)(acc >> bits & 0xFF));
+			}
+		}
+	}
+	return (size_t)(end + 2 - p);
+}
+
+int kc_rfc2047_decode(const char *value, kc_buf *out, int *fallback)
+{
+	char cs[64] = "", next[64];
+	size_t len = strlen(value), i = 0, ws = 0;
+	kc_buf run, word, text;
+	int rc = 0, fb = 0, in_run = 0;
+
+	*fallback = 0;
+	kc_buf_init(&run, len + 16);
+	kc_buf_init(&word, len + 16);
+	kc_buf_init(&text, len * 6 + 64);
+	while (i <= len && !rc) {
+		size_t n = i < len ? encoded_word(value + i, next, sizeof(next), &word, &rc) : 0;
+
+		if (n) {
+			if (in_run && strcasecmp(cs, next)) {
+				rc = kc_charset_to_utf8(cs, kc_buf_str(&run), run.len, &text, &fb);
+				*fallback |= fb;
+				kc_buf_clear(&run);
+			}
+			/* White space between two encoded words is not text. */
+			memcpy(cs, next, sizeof(cs));
+			if (!rc)
+				rc = kc_buf_add(&run, kc_buf_str(&word), word.len);
+			kc_buf_clear(&word);
+			in_run = 1;
+			i += n;
+			ws = i;
+			while (i < len && (value[i] == ' ' || value[i] == '\t' || value[i] == '\r' || value[i] == '\n'))
+				i++;
+			continue;
+		}
+		kc_buf_clear(&word);
+		if (in_run) {
+			rc = kc_charset_to_utf8(cs, kc_buf_str(&run), run.len, &text, &fb);
+			*fallback |= fb;
+			kc_buf_clear(&run);
+			in_run = 0;
+			i = ws; /* the white space after the last word is text again */
+		}
+		if (i >= len)
+			break;
+		{
+			size_t e = i + 1;
+
+			while (e < len && !(value[e] == '=' && value[e + 1] == '?'))
+				e++;
+			if (!rc)
+				rc = kc_charset_to_utf8(NULL, value + i, e - i, &text, &fb);
+			*fallback |= fb;
+			i = e;
+		}
+	}
+	if (!rc)
+		rc = kc_utf8_clean(kc_buf_str(&text), text.len, 1, out);
+	kc_buf_release(&run);
+	kc_buf_release(&word);
+	kc_buf_release(&text);
 	return rc;
 }

@@ -29,11 +29,26 @@ int kc_charset_to_utf8(const char *charset, const char *in, size_t len, kc_buf *
 /*
  * Append s[0..len) to out as clean UTF-8: invalid sequences become U+FFFD, CR LF
  * and lone CR become LF, NUL and the other control characters but tab and LF are
- * dropped, and so are bidirectional embedding, override and isolate marks. With
+ * dropped, and so are bidirectional embedding, override and isolate marks; C1
+ * controls (U+0080-U+009F) become the windows-1252 characters they stand for in
+ * mail (U+0096 is U+2013 EN DASH). With
  * oneline, tab and LF become spaces, runs of white space collapse to one and
  * leading and trailing white space is dropped. Returns 0, KC_ETOOBIG or KC_ENOMEM.
  */
 int kc_utf8_clean(const char *s, size_t len, int oneline, kc_buf *out);
+
+/* 1 when text in charset can be converted (a name iconv or GMime knows). */
+int kc_charset_known(const char *charset);
+
+/*
+ * Decode the RFC 2047 encoded words of a header value (=?cs?Q?...?= and
+ * =?cs?B?...?=, an RFC 2231 language suffix allowed) into out as one clean
+ * line; white space between adjacent encoded words is dropped, and the bytes of
+ * adjacent words in one charset are converted together (a character may be
+ * split between them). Unknown charsets are read as windows-1252 (*fallback).
+ * GMime does this too; this is for the headers it gives up on.
+ */
+int kc_rfc2047_decode(const char *value, kc_buf *out, int *fallback);
 
 /* A malloc'd clean one-line copy of s[0..len) of at most max bytes (cut on a
  * character boundary); NULL only when out of memory. */

@@ -47,6 +47,7 @@ typedef struct ctx {
 	int truncated;	      /* GMime: the message ends early */
 	long last_leaf_att;   /* index of the attachment that was the last leaf, or -1 */
 	int warned_parts, warned_depth;
+	int recovered;	      /* multiparts read again with the boundary found in them */
 } ctx;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -627,6 +628,78 @@ static void forwarded(ctx *c, GMimeMessagePart *mp, size_t depth, unsigned fwd, 
 		walk(c, body, depth + 1, index, mode);
 }
 
+/* The first line "--token" of text: a boundary that was used but not declared. */
+static int boundary_in(const char *text, char *out, size_t cap)
+{
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		size_t n;
+
+		if (p[0] != '-' || p[1] != '-')
+			continue;
+		n = strcspn(p + 2, " \t\r\n\"\\");
+		if (n == 0 || n > 70 || n + 1 > cap || !strchr("\r\n", p[2 + n]))
+			continue;
+		memcpy(out, p + 2, n);
+		out[n] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A multipart in which GMime found no part: its boundary parameter does not
+ * match the delimiters in it (or there are none). Read it again with the first
+ * "--token" line found in its text as the boundary; failing that, its text is
+ * the text.
+ */
+static void recover(ctx *c, GMimeMultipart *mp, size_t depth, unsigned fwd, enum mode mode)
+{
+	const char *pro = g_mime_multipart_get_prologue(mp);
+	char boundary[80];
+
+	if (!pro || !*pro)
+		return;
+	if (c->recovered < 3 && boundary_in(pro, boundary, sizeof(boundary))) {
+		gchar *again = g_strdup_printf("Content-Type: multipart/mixed; boundary=\"%s\"\n\n%s", boundary, pro);
+		GMimeStream *st = g_mime_stream_mem_new_with_buffer(again, strlen(again));
+		GMimeParser *parser = g_mime_parser_new_with_stream(st);
+		GMimeObject *part = g_mime_parser_construct_part(parser, c->po);
+
+		c->recovered++;
+		if (part && GMIME_IS_MULTIPART(part) && g_mime_multipart_get_count(GMIME_MULTIPART(part)) > 0) {
+			warn(c, _("the parts of a multipart are not marked with its boundary; read with the boundary %.70s found in it"),
+			     boundary);
+			walk(c, part, depth + 1, fwd, mode);
+			g_object_unref(part);
+			g_object_unref(parser);
+			g_object_unref(st);
+			g_free(again);
+			return;
+		}
+		if (part)
+			g_object_unref(part);
+		g_object_unref(parser);
+		g_object_unref(st);
+		g_free(again);
+	}
+	if (mode == TEXT_AND_FILES) {
+		kc_buf t;
+		int fallback = 0;
+
+		warn(c, "%s", _("a multipart has no parts; its text is kept as it is"));
+		kc_buf_init(&t, SIZE_MAX / 2);
+		if (kc_charset_to_utf8(NULL, pro, strlen(pro), &t, &fallback) == KC_ENOMEM)
+			c->oom = 1;
+		if (fallback)
+			c->m->flags |= KC_MAIL_CHARSET_FALLBACK;
+		if (!blank(&t)) {
+			body_break(c);
+			body_add(c, t.ptr, t.len);
+		}
+		kc_buf_release(&t);
+	}
+}
+
 static void walk(ctx *c, GMimeObject *o, size_t depth, unsigned fwd, enum mode mode)
 {
 	int html;
@@ -655,6 +728,8 @@ static void walk(ctx *c, GMimeObject *o, size_t depth, unsigned fwd, enum mode m
 			alternative(c, mp, depth, fwd, mode);
 			return;
 		}
+		if (g_mime_multipart_get_count(mp) == 0)
+			recover(c, mp, depth, fwd, mode);
 		for (int i = 0, n = g_mime_multipart_get_count(mp); i < n && !c->oom; i++)
 			walk(c, g_mime_multipart_get_part(mp, i), depth + 1, fwd, mode);
 	} else if (GMIME_IS_PART(o)) {
@@ -829,6 +904,30 @@ static char *synth_id(const char *raw, size_t len)
 	return hex;
 }
 
+/* GMime writes '?' for the text of an encoded word in a charset it does not
+ * know; such a subject is decoded here instead, with windows-1252 for it. */
+static void own_subject(ctx *c, GMimeMessage *msg)
+{
+	GMimeHeader *h = g_mime_header_list_get_header(g_mime_object_get_header_list(GMIME_OBJECT(msg)), "Subject");
+	const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
+	int fallback = 0;
+	kc_buf b;
+
+	if (!raw || !strstr(raw, "=?") || !c->m->subject)
+		return;
+	kc_buf_init(&b, strlen(raw) * 4 + 16);
+	if (!kc_rfc2047_decode(raw, &b, &fallback) && fallback && b.ptr) {
+		kc_buf_truncate(&b, kc_utf8_cut(b.ptr, b.len, 998));
+		free(c->m->subject);
+		c->m->subject = kc_buf_detach(&b, NULL);
+		if (!c->m->subject)
+			c->oom = 1;
+		c->m->flags |= KC_MAIL_CHARSET_FALLBACK;
+		warn(c, "%s", _("the subject names a charset this program does not know; read as windows-1252"));
+	}
+	kc_buf_release(&b);
+}
+
 static void headers(ctx *c, GMimeMessage *msg, const char *raw, size_t len)
 {
 	kc_mail *m = c->m;
@@ -858,6 +957,7 @@ static void headers(ctx *c, GMimeMessage *msg, const char *raw, size_t len)
 	addr_list(c, g_mime_message_get_to(msg), &m->to, &m->nto, 0);
 	addr_list(c, g_mime_message_get_cc(msg), &m->cc, &m->ncc, 0);
 	m->subject = line(c, subject ? subject : "", 998);
+	own_subject(c, msg);
 	date = g_mime_message_get_date(msg);
 	if (date) {
 		GDateTime *utc = g_date_time_to_utc(date);
