@@ -969,7 +969,7 @@ static void headers(ctx *c, GMimeMessage *msg, const char *raw, size_t len)
 			m->date = line(c, s, 40);
 			g_free(s);
 		} else {
-			warn(c, "%s", _("the Date header is not a date this program believes"));
+			warn(c, "%s", _("the Date header gives a year before 1980 or after 9999"));
 		}
 		if (utc)
 			g_date_time_unref(utc);
