@@ -37,6 +37,11 @@ static const struct {
 	{ "Payload delivery", "malicious-code", "malware-distribution", "misp-payload-delivery" },
 };
 
+/* A classification from an rsit: tag; taxonomy "" when none. */
+typedef struct rsit_tag {
+	char taxonomy[64], type[64];
+} rsit_tag;
+
 typedef struct misp_ctx {
 	kc_sink s;
 	const kc_ingest_opts *o;
@@ -44,7 +49,7 @@ typedef struct misp_ctx {
 	size_t ev;		  /* the event's number in the file */
 	const json_t *event;
 	int event_tlp;		  /* -1: none */
-	char event_cls[2][64];	  /* from an rsit: tag of the event, or "" */
+	rsit_tag event_cls;	  /* from an rsit: tag of the event */
 } misp_ctx;
 
 static const char *str(const json_t *obj, const char *key)
@@ -55,7 +60,7 @@ static const char *str(const json_t *obj, const char *key)
 }
 
 /* Tags: the strictest tlp: and the first valid rsit: classification. */
-static void read_tags(const json_t *tags, int *tlp, char cls[2][64])
+static void read_tags(const json_t *tags, int *tlp, rsit_tag *cls)
 {
 	size_t i;
 	json_t *t;
@@ -69,10 +74,10 @@ static void read_tags(const json_t *tags, int *tlp, char cls[2][64])
 			continue;
 		if (!strncasecmp(name, "tlp:", 4) && !kc_tlp_parse(name, &v) && (int)v > *tlp)
 			*tlp = (int)v;
-		if (!cls[0][0] && !strncmp(name, "rsit:", 5) &&
+		if (!cls->taxonomy[0] && !strncmp(name, "rsit:", 5) &&
 		    sscanf(name + 5, "%63[^=]=\"%63[^\"]\"", tax, type) == 2 && kc_rsit_valid(tax, type)) {
-			snprintf(cls[0], 64, "%s", tax);
-			snprintf(cls[1], 64, "%s", type);
+			snprintf(cls->taxonomy, sizeof(cls->taxonomy), "%s", tax);
+			snprintf(cls->type, sizeof(cls->type), "%s", type);
 		}
 	}
 }
@@ -144,7 +149,8 @@ static int attribute(misp_ctx *c, const json_t *attr, const char *object_name, k
 	const char *type = str(attr, "type"), *value = str(attr, "value"), *category = str(attr, "category"), *bad;
 	const json_t *to_ids = json_object_get(attr, "to_ids");
 	kc_sink_event ev = { .port = -1, .taxonomy = "other", .type = "other", .identifier = "misp-attribute" };
-	char why[KC_ERR_MSG_MAX], when[KC_TIME_STRLEN], cls[2][64] = { "", "" }, *v, *bar, *extra_s;
+	char why[KC_ERR_MSG_MAX], when[KC_TIME_STRLEN], *v, *bar, *extra_s;
+	rsit_tag cls = { "", "" };
 	kc_value_kind k1 = 0, k2 = 0;
 	int tlp = c->event_tlp, rc;
 	json_t *extra;
@@ -154,8 +160,10 @@ static int attribute(misp_ctx *c, const json_t *attr, const char *object_name, k
 		quarantine(c, attr, _("not a JSON object"));
 		return 0;
 	}
-	if (json_is_true(json_object_get(attr, "deleted")))
-		return c->s.rep->skipped++, 0;
+	if (json_is_true(json_object_get(attr, "deleted"))) {
+		c->s.rep->skipped++;
+		return 0;
+	}
 	if (!type || !value) {
 		quarantine(c, attr, _("no type or value"));
 		return 0;
@@ -168,9 +176,13 @@ static int attribute(misp_ctx *c, const json_t *attr, const char *object_name, k
 	else if (!strcmp(type, "url"))
 		k1 = KC_VALUE_URL;
 	else if (!strcmp(type, "domain|ip"))
-		k1 = KC_VALUE_DOMAIN, k2 = KC_VALUE_IP;
-	else
-		return c->s.rep->skipped++, 0; /* hashes, e-mail addresses, text: not a place in a network */
+		k1 = KC_VALUE_DOMAIN;
+	if (!strcmp(type, "domain|ip"))
+		k2 = KC_VALUE_IP;
+	if (!k1) { /* hashes, e-mail addresses, text: not a place in a network */
+		c->s.rep->skipped++;
+		return 0;
+	}
 	if (!(v = strdup(value)))
 		return kc_err_set(err, KC_ENOMEM, "%s", kc_strerror(KC_ENOMEM));
 	kc_refang(v);
@@ -205,14 +217,16 @@ static int attribute(misp_ctx *c, const json_t *attr, const char *object_name, k
 		ev.fqdn = v;
 	if (k2)
 		ev.ip = bar;
-	read_tags(json_object_get(attr, "Tag"), &tlp, cls);
+	read_tags(json_object_get(attr, "Tag"), &tlp, &cls);
 	if (c->o->taxonomy && c->o->type && c->o->identifier) {
 		ev.taxonomy = c->o->taxonomy;
 		ev.type = c->o->type;
 		ev.identifier = c->o->identifier;
-	} else if (cls[0][0] || c->event_cls[0][0]) {
-		ev.taxonomy = cls[0][0] ? cls[0] : c->event_cls[0];
-		ev.type = ev.identifier = cls[0][0] ? cls[1] : c->event_cls[1];
+	} else if (cls.taxonomy[0] || c->event_cls.taxonomy[0]) {
+		const rsit_tag *t = cls.taxonomy[0] ? &cls : &c->event_cls;
+
+		ev.taxonomy = t->taxonomy;
+		ev.type = ev.identifier = t->type;
 	} else {
 		for (size_t i = 0; category && i < KC_ARRAY_LEN(categories); i++)
 			if (!strcmp(category, categories[i].category)) {
@@ -300,8 +314,8 @@ static int event(misp_ctx *c, const json_t *e, kc_err *err)
 	}
 	c->event = e;
 	c->event_tlp = -1;
-	c->event_cls[0][0] = c->event_cls[1][0] = '\0';
-	read_tags(json_object_get(e, "Tag"), &c->event_tlp, c->event_cls);
+	memset(&c->event_cls, 0, sizeof(c->event_cls));
+	read_tags(json_object_get(e, "Tag"), &c->event_tlp, &c->event_cls);
 	rc = attributes(c, attrs, NULL, err);
 	json_array_foreach(objects, i, ob) {
 		if (rc < 0)
