@@ -277,6 +277,19 @@ static int ascii_or_utf8(const char *cs)
 	return 0;
 }
 
+/* Names that say nothing (GMime would read "x-unknown" in the locale's charset,
+ * so the result would depend on the machine). */
+static int meaningless(const char *cs)
+{
+	static const char *const names[] = { "x-unknown", "unknown", "unknown-8bit", "x-user-defined", "default",
+					     "charset", "none" };
+
+	for (size_t i = 0; i < KC_ARRAY_LEN(names); i++)
+		if (!strcasecmp(cs, names[i]))
+			return 1;
+	return 0;
+}
+
 /* iconv through GMime's cache; 0 on success, -1 when the charset is unknown or
  * the bytes are invalid in it (tmp then holds garbage the caller discards). */
 static int iconv_to_utf8(const char *cs, const char *in, size_t len, kc_buf *tmp, int *rc)
@@ -324,6 +337,12 @@ int kc_charset_to_utf8(const char *charset, const char *in, size_t len, kc_buf *
 			return kc_utf8_clean(in, len, 0, out);
 		/* Eight-bit bytes that are not UTF-8: the charset was left out or is wrong. */
 		*fallback = 1;
+	} else if (meaningless(charset)) {
+		if (utf8_valid(in, len, &multi)) {
+			*fallback = multi;
+			return kc_utf8_clean(in, len, 0, out);
+		}
+		*fallback = 1;
 	} else if (latin1_family(charset)) {
 		/* UTF-8 labelled Latin-1 (mail clients do it): read it as what it is. */
 		if (!utf8_valid(in, len, &multi) || !multi) {
@@ -357,20 +376,6 @@ int kc_charset_to_utf8(const char *charset, const char *in, size_t len, kc_buf *
 		rc = kc_utf8_clean(kc_buf_str(&tmp), tmp.len, 0, out);
 	kc_buf_release(&tmp);
 	return rc;
-}
-
-int kc_charset_known(const char *charset)
-{
-	iconv_t cd;
-
-	if (!charset || !*charset || ascii_or_utf8(charset) || latin1_family(charset))
-		return 1;
-	kc_mail_init();
-	cd = g_mime_iconv_open("UTF-8", charset);
-	if (cd == (iconv_t)-1)
-		return 0;
-	g_mime_iconv_close(cd);
-	return 1;
 }
 
 static int hexval(char c)

@@ -37,9 +37,6 @@ int kc_charset_to_utf8(const char *charset, const char *in, size_t len, kc_buf *
  */
 int kc_utf8_clean(const char *s, size_t len, int oneline, kc_buf *out);
 
-/* 1 when text in charset can be converted (a name iconv or GMime knows). */
-int kc_charset_known(const char *charset);
-
 /*
  * Decode the RFC 2047 encoded words of a header value (=?cs?Q?...?= and
  * =?cs?B?...?=, an RFC 2231 language suffix allowed) into out as one clean

@@ -433,10 +433,7 @@ static void tidy(kc_buf *out, size_t start)
 		}
 		if ((c == ' ' || c == '\t') && o == start)
 			continue;
-		if (c != ' ' && c != '\t')
-			nls = 0;
-		else if (nls)
-			continue; /* white space at the start of a line */
+		nls = 0;
 		p[o++] = c;
 	}
 	while (o > start && (p[o - 1] == '\n' || p[o - 1] == ' ' || p[o - 1] == '\t'))
