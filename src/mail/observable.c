@@ -624,8 +624,13 @@ int kc_observables_extract(const char *text, size_t len, size_t max, kc_observab
 		unsigned char c = (unsigned char)s.t[i];
 		size_t l, e;
 
-		if (c == '.' || c == '-' || c == '_') {
-			i++;
+		if (c == '.' || c == '-') {
+			i++; /* punctuation before a word */
+			continue;
+		}
+		if (c == '_') {
+			while (i < s.n && (l = token_char(&s, i)) != 0)
+				i += l; /* "_dmarc.example.com" is no host name */
 			continue;
 		}
 		l = token_char(&s, i);
@@ -641,6 +646,18 @@ int kc_observables_extract(const char *text, size_t len, size_t max, kc_observab
 		if (!l) {
 			i++;
 			continue;
+		}
+		/* What looked like an IPv6 address and is not ("a::b::c", a MAC
+		 * address) is skipped whole, or its tail would be tried again. */
+		if (isxdigit(c)) {
+			size_t e6 = i, colons = 0;
+
+			while (e6 < s.n && (isxdigit((unsigned char)s.t[e6]) || s.t[e6] == ':' || s.t[e6] == '.'))
+				colons += s.t[e6++] == ':';
+			if (colons >= 2) {
+				i = e6;
+				continue;
+			}
 		}
 		while (i < s.n && (l = token_char(&s, i)) != 0)
 			i += l;
