@@ -57,7 +57,7 @@ static char *trim(char *s)
 
 	while (*s == ' ' || *s == '\t')
 		s++;
-	for (end = s + strlen(s); end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n');)
+	for (end = s + strlen(s); end > s && strchr(" \t\r\n", end[-1]);)
 		*--end = '\0';
 	return s;
 }
@@ -83,7 +83,8 @@ static int column_number(const char *v)
 /* One "key = value" of the mapping; why is set when it cannot be used. */
 static void map_set(gcsv_map *m, char *key, char *v, unsigned *seen, char *why, size_t cap)
 {
-	static const char *const other_keys[] = { "classification", "delimiter", "header", "time.format", "feed", "tlp" };
+	static const char *const other_keys[] = { "classification", "delimiter", "header",
+						   "time.format",    "feed",	  "tlp" };
 	char extra[2];
 	kc_tlp t;
 	int k = -1;
@@ -118,7 +119,8 @@ static void map_set(gcsv_map *m, char *key, char *v, unsigned *seen, char *why, 
 	case 0: /* taxonomy/type[/identifier] */
 		m->identifier[0] = '\0';
 		if (sscanf(v, "%63[^/]/%63[^/]/%79[^/]%1s", m->taxonomy, m->type, m->identifier, extra) != 3 &&
-		    (sscanf(v, "%63[^/]/%63[^/]%1s", m->taxonomy, m->type, extra) != 2 || strchr(v, '/') != strrchr(v, '/')))
+		    (sscanf(v, "%63[^/]/%63[^/]%1s", m->taxonomy, m->type, extra) != 2 ||
+		     strchr(v, '/') != strrchr(v, '/')))
 			snprintf(why, cap, _("classification is TAXONOMY/TYPE/IDENTIFIER or TAXONOMY/TYPE"));
 		break;
 	case 1:
@@ -169,14 +171,16 @@ static int map_load(const char *path, gcsv_map *m, kc_err *err)
 	if (!path)
 		return kc_err_set(err, KC_EINVAL, _("a CSV feed needs --mapping FILE"));
 	if (!(f = fopen(path, "r")))
-		return kc_err_set(err, errno == ENOENT ? KC_ENOENT : KC_EIO, _("cannot open %s: %s"), path, strerror(errno));
+		return kc_err_set(err, errno == ENOENT ? KC_ENOENT : KC_EIO, _("cannot open %s: %s"), path,
+				  strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		char *k = trim(line), *eq;
 
 		lineno++;
 		if (strlen(line) == sizeof(line) - 1 && line[sizeof(line) - 2] != '\n') {
 			fclose(f);
-			return kc_err_set(err, KC_EINVAL, _("%s:%zu: longer than %zu bytes"), path, lineno, sizeof(line) - 2);
+			return kc_err_set(err, KC_EINVAL, _("%s:%zu: longer than %zu bytes"), path, lineno,
+					  sizeof(line) - 2);
 		}
 		if (!*k || *k == '#')
 			continue;

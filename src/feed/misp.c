@@ -146,7 +146,8 @@ static const char *attr_time(misp_ctx *c, const json_t *attr, char buf[KC_TIME_S
 
 static int attribute(misp_ctx *c, const json_t *attr, const char *object_name, kc_err *err)
 {
-	const char *type = str(attr, "type"), *value = str(attr, "value"), *category = str(attr, "category"), *bad;
+	const char *type = str(attr, "type"), *value = str(attr, "value"), *category = str(attr, "category");
+	const char *bad;
 	const json_t *to_ids = json_object_get(attr, "to_ids");
 	kc_sink_event ev = { .port = -1, .taxonomy = "other", .type = "other", .identifier = "misp-attribute" };
 	char why[KC_ERR_MSG_MAX], when[KC_TIME_STRLEN], *v, *bar, *extra_s;
@@ -250,7 +251,8 @@ static int attribute(misp_ctx *c, const json_t *attr, const char *object_name, k
 		json_object_set(extra, "misp.comment", json_object_get(attr, "comment"));
 	if (to_ids) /* true/false, or "1"/"0" in older exports */
 		json_object_set_new(extra, "misp.to_ids",
-				    json_boolean(json_is_true(to_ids) || (str(attr, "to_ids") && !strcmp(str(attr, "to_ids"), "1"))));
+				    json_boolean(json_is_true(to_ids) ||
+						 (json_is_string(to_ids) && !strcmp(json_string_value(to_ids), "1"))));
 	if (object_name)
 		json_object_set_new(extra, "misp.object_name", json_string(object_name));
 	extra_s = json_dumps(extra, JSON_COMPACT | JSON_SORT_KEYS);
@@ -280,7 +282,8 @@ static int attributes(misp_ctx *c, const json_t *list, const char *object_name, 
 
 static int is_event(const json_t *v)
 {
-	return json_object_get(v, "Attribute") || json_object_get(v, "Object") || (str(v, "uuid") && str(v, "info"));
+	return json_object_get(v, "Attribute") || json_object_get(v, "Object") ||
+	       (str(v, "uuid") && str(v, "info"));
 }
 
 static void bad_event(misp_ctx *c, const json_t *e, const char *what)

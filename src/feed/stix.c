@@ -65,7 +65,8 @@ const char *kc_value_check(kc_value_kind kind, const char *v)
 	case KC_VALUE_URL:
 		if (kc_url_host(v, strlen(v), &host, NULL))
 			return _("not a URL with a host");
-		if (kc_ip_parse(host.ptr, host.len, &ip, NULL) && kc_domain_normalise(host.ptr, host.len, fqdn, NULL))
+		if (kc_ip_parse(host.ptr, host.len, &ip, NULL) &&
+		    kc_domain_normalise(host.ptr, host.len, fqdn, NULL))
 			return _("the URL's host is not a domain name");
 		return NULL;
 	}
@@ -79,13 +80,15 @@ int kc_ingest_json_load(const char *path, json_t **out, kc_err *err)
 
 	*out = NULL;
 	if (stat(path, &sb))
-		return kc_err_set(err, errno == ENOENT ? KC_ENOENT : KC_EIO, _("cannot open %s: %s"), path, strerror(errno));
+		return kc_err_set(err, errno == ENOENT ? KC_ENOENT : KC_EIO, _("cannot open %s: %s"), path,
+				  strerror(errno));
 	if (sb.st_size > (off_t)JSON_MAX_BYTES)
-		return kc_err_set(err, KC_ETOOBIG, _("%s: larger than %zu bytes"), path, (size_t)JSON_MAX_BYTES);
+		return kc_err_set(err, KC_ETOOBIG, _("%s: larger than %zu bytes"), path,
+				  (size_t)JSON_MAX_BYTES);
 	*out = json_load_file(path, 0, &je);
 	if (!*out)
-		return kc_err_set(err, KC_EPARSE, _("%s: not JSON: %s (line %d, column %d)"), path, je.text, je.line,
-				  je.column);
+		return kc_err_set(err, KC_EPARSE, _("%s: not JSON: %s (line %d, column %d)"), path, je.text,
+				  je.line, je.column);
 	return KC_OK;
 }
 
@@ -105,11 +108,11 @@ static const struct {
 	const char *word;
 	enum tok t;
 } keywords[] = {
-	{ "AND", T_AND },	   { "OR", T_OR },	     { "NOT", T_NOT },		   { "FOLLOWEDBY", T_FOLLOWEDBY },
-	{ "LIKE", T_LIKE },	   { "MATCHES", T_MATCHES }, { "ISSUPERSET", T_ISSUPERSET }, { "ISSUBSET", T_ISSUBSET },
-	{ "LAST", T_LAST },	   { "IN", T_IN },	     { "START", T_START },	   { "STOP", T_STOP },
-	{ "SECONDS", T_SECONDS }, { "WITHIN", T_WITHIN }, { "REPEATS", T_REPEATS },	   { "TIMES", T_TIMES },
-	{ "true", T_BOOL },	   { "false", T_BOOL },
+	{ "AND", T_AND },	  { "OR", T_OR },	  { "NOT", T_NOT },	      { "FOLLOWEDBY", T_FOLLOWEDBY },
+	{ "LIKE", T_LIKE },	  { "MATCHES", T_MATCHES }, { "ISSUPERSET", T_ISSUPERSET },
+	{ "ISSUBSET", T_ISSUBSET }, { "LAST", T_LAST },	  { "IN", T_IN },	      { "START", T_START },
+	{ "STOP", T_STOP },	  { "SECONDS", T_SECONDS }, { "WITHIN", T_WITHIN },     { "REPEATS", T_REPEATS },
+	{ "TIMES", T_TIMES },	  { "true", T_BOOL },	  { "false", T_BOOL },
 };
 
 typedef struct pattern_reader {
@@ -140,7 +143,8 @@ static size_t space_len(const unsigned char *u)
 		return 2;
 	if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80)
 		return 3;
-	if (u[0] == 0xe2 && u[1] == 0x80 && ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf))
+	if (u[0] == 0xe2 && u[1] == 0x80 &&
+	    ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf))
 		return 3;
 	if ((u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) || (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80))
 		return 3;
@@ -332,8 +336,9 @@ static void next(pattern_reader *p)
 			n++;
 			if (!prefixed_literal_ok(s + i, n, s[i])) {
 				fail(p, KC_EPARSE, i,
-				     s[i] == 'h' ? _("not a hex literal") : s[i] == 'b' ? _("not a base64 literal")
-										 : _("not a timestamp literal"));
+				     s[i] == 'h'   ? _("not a hex literal")
+				     : s[i] == 'b' ? _("not a base64 literal")
+						   : _("not a timestamp literal"));
 				p->t = T_EOF;
 				return;
 			}
@@ -488,7 +493,8 @@ static int prop_test(pattern_reader *p)
 			return fail(p, KC_EPARSE, p->at, _("expected a literal"));
 		if (op == T_EQ && kind && value_prop && !negated) {
 			if (p->t != T_STRING)
-				return fail(p, KC_EPARSE, p->at, _("an address or name is compared with something not a string"));
+				return fail(p, KC_EPARSE, p->at,
+					    _("an address or name is compared with something not a string"));
 			if (add_value(p, kind))
 				return p->rc;
 		} else {
@@ -522,7 +528,8 @@ static int prop_test(pattern_reader *p)
 		if (p->t != T_STRING)
 			return fail(p, KC_EPARSE, p->at, _("expected a quoted string"));
 		/* [ipv4-addr:value ISSUBSET '198.51.100.0/24']: any address of the prefix. */
-		if (op == T_ISSUBSET && !negated && value_prop && (kind == KC_VALUE_IPV4 || kind == KC_VALUE_IPV6)) {
+		if (op == T_ISSUBSET && !negated && value_prop &&
+		    (kind == KC_VALUE_IPV4 || kind == KC_VALUE_IPV6)) {
 			if (add_value(p, kind))
 				return p->rc;
 		} else {
@@ -920,8 +927,8 @@ static kc_value_kind sco_kind(const json_t *sco)
 	return 0;
 }
 
-static int observed_sco(stix_ctx *c, const json_t *obj, const json_t *sco, const char *sco_id, kc_sink_event *ev,
-			int tlp, kc_err *err)
+static int observed_sco(stix_ctx *c, const json_t *obj, const json_t *sco, const char *sco_id,
+			kc_sink_event *ev, int tlp, kc_err *err)
 {
 	kc_value_kind kind = sco_kind(sco);
 	const char *value = str(sco, "value");
@@ -954,8 +961,10 @@ static int observed_sco(stix_ctx *c, const json_t *obj, const json_t *sco, const
 
 static int observed_data(stix_ctx *c, const json_t *obj, kc_err *err)
 {
-	const json_t *refs = json_object_get(obj, "object_refs"), *embedded = json_object_get(obj, "objects"), *v;
-	kc_sink_event ev = { .port = -1, .taxonomy = "other", .type = "other", .identifier = "stix-observed-data" };
+	const json_t *refs = json_object_get(obj, "object_refs"), *embedded = json_object_get(obj, "objects");
+	kc_sink_event ev = { .port = -1, .taxonomy = "other", .type = "other",
+			     .identifier = "stix-observed-data" };
+	const json_t *v;
 	int tlp = -1, rc = 0;
 	const char *key;
 	size_t i;
