@@ -186,6 +186,21 @@ typedef struct kc_case_detail {
 	size_t norgs;
 } kc_case_detail;
 
+/* Campaigns: observables that two or more cases share (merged reports aside),
+ * the most shared first, with the cases. The CERT only. */
+typedef struct kc_campaign {
+	int64_t observable_id;
+	char kind[16], value[512];
+	size_t ncases;			/* how many cases share it */
+	struct {
+		int64_t id;
+		char title[256], org[80], status[12];
+	} cases[20];			/* the first of them */
+	size_t nlisted;
+} kc_campaign;
+
+int kc_case_campaigns(kc_store *st, const kc_actor *a, kc_campaign **out, size_t *n, kc_err *err);
+
 int kc_case_detail_get(kc_store *st, const kc_actor *a, int64_t id, kc_case_detail *d, kc_err *err);
 void kc_case_detail_release(kc_case_detail *d);
 

@@ -189,3 +189,59 @@ void kc_case_detail_release(kc_case_detail *d)
 	free(d->orgs);
 	memset(d, 0, sizeof(*d));
 }
+
+static void fill_campaign(kc_stmt *s, void *rec)
+{
+	kc_campaign *c = rec;
+
+	memset(c, 0, sizeof(*c));
+	c->observable_id = kc_stmt_int(s, 0);
+	snprintf(c->kind, sizeof(c->kind), "%s", kc_stmt_text(s, 1));
+	snprintf(c->value, sizeof(c->value), "%s", kc_stmt_text(s, 2));
+	c->ncases = (size_t)kc_stmt_int(s, 3);
+}
+
+int kc_case_campaigns(kc_store *st, const kc_actor *a, kc_campaign **out, size_t *n, kc_err *err)
+{
+	kc_stmt *s;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (a->user && a->user->role != KC_ROLE_ADMIN && a->user->role != KC_ROLE_ANALYST)
+		return kc_err_set(err, KC_EPERM, _("only the CERT's analysts do this"));
+	rc = kc_store_query(st, err, &s,
+			    "SELECT o.id, o.kind, o.value, COUNT(*) FROM case_observable co JOIN observable o ON "
+			    "o.id = co.observable_id JOIN incident_case c ON c.id = co.case_id WHERE c.status <> 'merged' "
+			    "GROUP BY o.id, o.kind, o.value HAVING COUNT(*) >= 2 ORDER BY COUNT(*) DESC, o.id LIMIT 200",
+			    "");
+	if (!rc)
+		rc = kc_store_collect(s, sizeof(kc_campaign), fill_campaign, (void **)out, n, err);
+	for (size_t i = 0; !rc && i < *n; i++) {
+		kc_campaign *c = &(*out)[i];
+
+		rc = kc_store_query(st, err, &s,
+				    "SELECT c.id, c.title, COALESCE(o.slug, ''), c.status FROM case_observable co JOIN "
+				    "incident_case c ON c.id = co.case_id LEFT JOIN org o ON o.id = c.org_id WHERE "
+				    "co.observable_id = ? AND c.status <> 'merged' ORDER BY c.id LIMIT 20",
+				    "i", c->observable_id);
+		if (rc)
+			break;
+		c->nlisted = 0;
+		while (c->nlisted < KC_ARRAY_LEN(c->cases) && (rc = kc_stmt_step(s, err)) == KC_ROW) {
+			c->cases[c->nlisted].id = kc_stmt_int(s, 0);
+			snprintf(c->cases[c->nlisted].title, sizeof(c->cases[0].title), "%s", kc_stmt_text(s, 1));
+			snprintf(c->cases[c->nlisted].org, sizeof(c->cases[0].org), "%s", kc_stmt_text(s, 2));
+			snprintf(c->cases[c->nlisted].status, sizeof(c->cases[0].status), "%s", kc_stmt_text(s, 3));
+			c->nlisted++;
+		}
+		kc_stmt_finalize(s);
+		rc = rc < 0 ? rc : KC_OK;
+	}
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}

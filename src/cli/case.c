@@ -309,6 +309,24 @@ int cmd_case(struct kc_cli *cli, int argc, char **argv)
 		return case_list(cli, &a, argc - 1, argv + 1);
 	if (!strcmp(sub, "show"))
 		return case_show(cli, &a, argc - 1, argv + 1);
+	if (!strcmp(sub, "campaigns")) {
+		kc_campaign *v = NULL;
+		size_t n = 0;
+
+		rc = kc_case_campaigns(cli->st, &a, &v, &n, &err);
+		if (rc)
+			return kc_cli_fail(&err, rc);
+		for (size_t i = 0; i < n; i++) {
+			printf(_("%s %s: %zu cases\n"), v[i].kind, v[i].value, v[i].ncases);
+			for (size_t k = 0; k < v[i].nlisted; k++)
+				printf("  #%lld %-10s %-14s %s\n", (long long)v[i].cases[k].id, v[i].cases[k].status,
+				       v[i].cases[k].org[0] ? v[i].cases[k].org : "-", v[i].cases[k].title);
+		}
+		if (!n)
+			printf("%s", _("No observable is shared by two cases.\n"));
+		free(v);
+		return KC_EXIT_OK;
+	}
 	if (!strcmp(sub, "reply") || !strcmp(sub, "note"))
 		return text_cmd(cli, &a, argc - 1, argv + 1, !strcmp(sub, "reply"));
 	if (argc < 3 || !id)

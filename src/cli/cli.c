@@ -103,7 +103,8 @@ const struct kc_cmd kc_commands[] = {
 	     "       kcert case share N PARTNER [--note TEXT]   kcert case partner-ref N PARTNER REF\n"
 	     "       kcert case clock N start gdpr-33|digitalsikkerhetsloven|sikkerhetsloven [--from TIME]\n"
 	     "       kcert case clock N met KIND\n"
-	     "       kcert case task N done|undo K\n\n"
+	     "       kcert case task N done|undo K\n"
+	     "       kcert case campaigns\n\n"
 	     "Queues put overdue and due-soon cases first. Replies and shares go through the outbox\n"
 	     "with the subject tag [KommuneCERT #N] and the TLP label; closing needs lessons learned.\n") },
 	{ "mailgate", cmd_mailgate, 0, N_("file one e-mail message from standard input"),

@@ -397,3 +397,30 @@ void kc_api_case_clock(kc_req *r)
 		return kc_api_fail(r, rc, &err);
 	respond_case(r, id, 201);
 }
+
+void kc_api_campaigns(kc_req *r)
+{
+	kc_actor a = actor_of(r);
+	kc_campaign *v = NULL;
+	json_t *items;
+	size_t n = 0;
+	kc_err err;
+	int rc;
+
+	rc = kc_case_campaigns(r->st, &a, &v, &n, &err);
+	if (rc)
+		return kc_api_fail(r, rc, &err);
+	items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *cases = json_array();
+
+		for (size_t k = 0; k < v[i].nlisted; k++)
+			json_array_append_new(cases, json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)v[i].cases[k].id, "title",
+								v[i].cases[k].title, "status", v[i].cases[k].status,
+								"organisation", str_or_null(v[i].cases[k].org)));
+		json_array_append_new(items, json_pack("{s:s,s:s,s:I,s:o}", "kind", v[i].kind, "value", v[i].value, "cases_total",
+							(json_int_t)v[i].ncases, "cases", cases));
+	}
+	free(v);
+	kc_resp_json(r, 200, json_pack("{s:o}", "items", items));
+}

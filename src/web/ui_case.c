@@ -77,7 +77,10 @@ static void page_list(kc_req *r)
 	if (!f.queue || !*f.queue)
 		f.queue = "open";
 	kc_ui_head(r, T("Cases"));
-	kc_buf_addf(b, "<h1>%s</h1><p><a href=\"/cases/new\">%s</a></p>", T("Cases"), T("Report an incident"));
+	kc_buf_addf(b, "<h1>%s</h1><p><a href=\"/cases/new\">%s</a>", T("Cases"), T("Report an incident"));
+	if (is_cert(r))
+		kc_buf_addf(b, " | <a href=\"/cases/campaigns\">%s</a>", T("Campaigns"));
+	kc_buf_adds(b, "</p>");
 	if (is_cert(r)) {
 		kc_buf_addf(b, "<nav aria-label=\"%s\"><p>", T("Queues"));
 		for (size_t i = 0; i < KC_ARRAY_LEN(queues); i++)
@@ -514,6 +517,44 @@ static void do_action(kc_req *r, int64_t id, const char *action)
 	kc_resp_redirect(r, to);
 }
 
+/* Campaigns: what several cases have in common. */
+static void page_campaigns(kc_req *r)
+{
+	kc_actor a = actor_of(r);
+	kc_campaign *v = NULL;
+	kc_buf *b = &r->out;
+	size_t n = 0;
+	kc_err err;
+
+	kc_ui_head(r, T("Campaigns"));
+	kc_buf_addf(b, "<h1>%s</h1><p>%s</p>", T("Campaigns"),
+		    T("Observables that two or more cases share: the same attacker, or the same campaign against several municipalities."));
+	if (kc_case_campaigns(r->st, &a, &v, &n, &err)) {
+		r->status = 403;
+		problem(r, err.msg);
+		return kc_ui_foot(r);
+	}
+	if (!n)
+		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No observable is shared by two cases."));
+	for (size_t i = 0; i < n; i++) {
+		kc_buf_addf(b, "<h2>%s <code>", v[i].kind);
+		kc_html(b, v[i].value);
+		kc_buf_addf(b, "</code> (%zu)</h2><ul>", v[i].ncases);
+		for (size_t k = 0; k < v[i].nlisted; k++) {
+			kc_buf_addf(b, "<li><a href=\"/cases/%lld\">#%lld</a> ", (long long)v[i].cases[k].id,
+				    (long long)v[i].cases[k].id);
+			kc_html(b, v[i].cases[k].title);
+			kc_buf_addf(b, " (%s, ", status_label(r, v[i].cases[k].status));
+			kc_html(b, v[i].cases[k].org[0] ? v[i].cases[k].org : "-");
+			kc_buf_adds(b, ")</li>");
+		}
+		kc_buf_adds(b, "</ul>");
+	}
+	free(v);
+	r->status = 200;
+	kc_ui_foot(r);
+}
+
 int kc_ui_case_route(kc_req *r, const char *rest, int post)
 {
 	const char *slash;
@@ -524,6 +565,10 @@ int kc_ui_case_route(kc_req *r, const char *rest, int post)
 		if (post)
 			return 0;
 		page_list(r);
+		return 1;
+	}
+	if (!strcmp(rest, "/campaigns") && !post) {
+		page_campaigns(r);
 		return 1;
 	}
 	if (!strcmp(rest, "/new")) {

@@ -46,6 +46,10 @@ expect_out "cve +CVE-2024-3400" "a CVE id"
 expect_no_out "domain +rapport.pdf" "a file name is not a domain"
 expect_out "#2 Phishing mot ansatte \(oslo\): domain login-microsoft.example.com" "the other municipality's case that names the same domain is linked"
 
+run "$KCERT" case campaigns
+expect_out "^domain login-microsoft.example.com: 2 cases" "the campaign view lists the domain two cases share"
+expect_out "  #2 reported +oslo +Phishing mot ansatte" "with the cases"
+
 # Classification gives the checklist; tasks are ticked off.
 run "$KCERT" case classify 1 --classification malicious-code/infected-system --tlp GREEN
 expect_rc 0 "a case is classified"
