@@ -411,6 +411,27 @@ static int run_org(kc_store *st, const kc_notify_opts *o, const struct org_run *
 	rc = kc_store_begin(st, err);
 	if (rc)
 		goto out;
+	/* Claim the organisation's run: its cursor must still be where it was
+	 * read. The UPDATE takes the row's lock (PostgreSQL) or the write lock
+	 * (SQLite) until commit, so a second worker or node waits here, then
+	 * finds the cursor moved and leaves the organisation alone. */
+	{
+		int64_t mine = 0;
+
+		rc = kc_store_exec(st, err, NULL,
+				   "INSERT INTO notify_state (org_id, last_event_id) VALUES (?, 0) ON CONFLICT (org_id) DO NOTHING",
+				   "i", org->id);
+		if (!rc)
+			rc = kc_store_exec(st, err, &mine,
+					   "UPDATE notify_state SET last_event_id = last_event_id WHERE org_id = ? "
+					   "AND last_event_id = ? RETURNING org_id",
+					   "ii", org->id, org->last_event);
+		if (!rc && !mine) {
+			kc_store_rollback(st);
+			r->orgs--;
+			goto out;
+		}
+	}
 	for (size_t c = 0; c < nwho && !rc; c++) {
 		size_t n = 0;
 
