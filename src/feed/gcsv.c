@@ -252,6 +252,8 @@ static int record(kc_sink *s, const gcsv_map *m, const kc_csv_record *rec, char 
 	uint32_t asn;
 	int rc;
 
+	if (asnf && strspn(asnf, "0") == strlen(asnf))
+		asnf = NULL; /* AS 0: unknown, as IntelMQ reads it */
 	if (s->o->taxonomy && s->o->type && s->o->identifier) {
 		ev.taxonomy = s->o->taxonomy;
 		ev.type = s->o->type;

@@ -403,6 +403,15 @@ static void csv_mapping(void **state)
 		data = write_file(f, "d2.csv", "\xef\xbb\xbf" "addr,other\n192.0.2.77,x\n");
 		assert_int_equal(kc_ingest_csv(f->st, f->reg, data, &o, &rep, &err), 0);
 		assert_int_equal(rep.events, 1);
+		/* AS 0 is unknown; AS0x is malformed */
+		snprintf(map, sizeof(map), "%s",
+			 write_file(f, "m.map",
+				    "column.source.ip = ip\ncolumn.source.asn = asn\nclassification = other/other/csv-asn\n"));
+		data = write_file(f, "d4.csv", "ip,asn\n192.0.2.80,0\n192.0.2.81,AS0x\n");
+		assert_int_equal(kc_ingest_csv(f->st, f->reg, data, &o, &rep, &err), 0);
+		assert_int_equal(rep.events, 1);
+		assert_int_equal(rep.quarantined, 1);
+		assert_int_equal(count(f, "source_ip = '192.0.2.80' AND source_asn IS NULL"), 1);
 		/* a column the header lacks: an error, nothing stored */
 		snprintf(map, sizeof(map), "%s",
 			 write_file(f, "m.map", "column.source.ip = address\nclassification = other/other/csv-test\n"));
