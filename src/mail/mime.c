@@ -762,16 +762,13 @@ static void header_word(GMimeObject *o, const char *name, char *out, size_t cap)
 	out[n] = '\0';
 }
 
-static int starts_with_fold(const char *folded, const char *const *list, size_t n, const char **hit)
+static int starts_with_any(const char *folded, const char *const *list, size_t n)
 {
 	while (*folded == ' ')
 		folded++;
-	for (size_t i = 0; i < n; i++) {
-		if (!strncmp(folded, list[i], strlen(list[i]))) {
-			*hit = list[i];
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(folded, list[i], strlen(list[i])))
 			return 1;
-		}
-	}
 	return 0;
 }
 
@@ -809,7 +806,7 @@ static void classify(ctx *c, GMimeMessage *msg)
 		"undelivered mail returned to sender", "undeliverable:", "undeliverable mail",
 		"delivery status notification (failure)", "delivery status notification (delay)",
 		"mail delivery failed", "returned mail:", "failure notice", "kan ikke leveres", "ikke levert:",
-		"levering mislyktes", "delivery failure", "mail delivery system",
+		"levering mislyktes", "delivery failure",
 	};
 	static const char *const responders[] = { "X-Autoreply", "X-Autorespond", "X-Autoresponder" };
 	GMimeObject *o = GMIME_OBJECT(msg), *top = g_mime_message_get_mime_part(msg);
@@ -817,51 +814,60 @@ static void classify(ctx *c, GMimeMessage *msg)
 	const char *rt = ct && g_mime_content_type_is_type(ct, "multipart", "report")
 				 ? g_mime_content_type_get_parameter(ct, "report-type")
 				 : NULL;
-	const char *v, *hit = NULL;
+	const char *from = c->m->from.addr, *at = from ? strrchr(from, '@') : NULL, *v;
 	char word[64], local[64];
-	const char *from = c->m->from.addr, *at = from ? strrchr(from, '@') : NULL;
 	gchar *folded;
+	int vacation_subject, undelivered_subject;
 
-	if (rt && !strcasecmp(rt, "delivery-status"))
-		return set_kind(c, KC_MAIL_BOUNCE, "Content-Type: multipart/report; report-type=%s", rt);
+	if (rt && !strcasecmp(rt, "delivery-status")) {
+		set_kind(c, KC_MAIL_BOUNCE, "Content-Type: multipart/report; report-type=%s", rt);
+		return;
+	}
 	snprintf(local, sizeof(local), "%.*s", at ? (int)(at - from) : from ? (int)strlen(from) : 0, from ? from : "");
-	if (!strcasecmp(local, "mailer-daemon") || !strcasecmp(local, "postmaster"))
-		return set_kind(c, KC_MAIL_BOUNCE, "From: %s", from);
-	if (rt && !strcasecmp(rt, "disposition-notification"))
-		return set_kind(c, KC_MAIL_AUTO_REPLY, "Content-Type: multipart/report; report-type=%s", rt);
+	if (!strcasecmp(local, "mailer-daemon") || !strcasecmp(local, "postmaster")) {
+		set_kind(c, KC_MAIL_BOUNCE, "From: %s", from);
+		return;
+	}
+	if (rt && !strcasecmp(rt, "disposition-notification")) {
+		set_kind(c, KC_MAIL_AUTO_REPLY, "Content-Type: multipart/report; report-type=%s", rt);
+		return;
+	}
 	header_word(o, "Auto-Submitted", word, sizeof(word));
-	if (*word && strcmp(word, "no"))
-		return set_kind(c, KC_MAIL_AUTO_REPLY, "Auto-Submitted: %s", word);
+	if (*word && strcmp(word, "no")) {
+		set_kind(c, KC_MAIL_AUTO_REPLY, "Auto-Submitted: %s", word);
+		return;
+	}
 	for (size_t i = 0; i < KC_ARRAY_LEN(responders); i++) {
 		if (header(o, responders[i])) {
 			header_word(o, responders[i], word, sizeof(word));
-			return set_kind(c, KC_MAIL_AUTO_REPLY, "%s: %s", responders[i], word);
+			set_kind(c, KC_MAIL_AUTO_REPLY, "%s: %s", responders[i], word);
+			return;
 		}
 	}
 	header_word(o, "Precedence", word, sizeof(word));
-	if (!strcmp(word, "bulk") || !strcmp(word, "junk") || !strcmp(word, "auto_reply") || !strcmp(word, "list"))
-		return set_kind(c, KC_MAIL_AUTO_REPLY, "Precedence: %s", word);
-	if ((v = header(o, "X-Auto-Response-Suppress")) != NULL) {
-		header_word(o, "X-Auto-Response-Suppress", word, sizeof(word));
-		if (*word)
-			return set_kind(c, KC_MAIL_AUTO_REPLY, "X-Auto-Response-Suppress: %s", word);
+	if (!strcmp(word, "bulk") || !strcmp(word, "junk") || !strcmp(word, "auto_reply") || !strcmp(word, "list")) {
+		set_kind(c, KC_MAIL_AUTO_REPLY, "Precedence: %s", word);
+		return;
+	}
+	header_word(o, "X-Auto-Response-Suppress", word, sizeof(word));
+	if (*word) {
+		set_kind(c, KC_MAIL_AUTO_REPLY, "X-Auto-Response-Suppress: %s", word);
+		return;
 	}
 	folded = g_utf8_casefold(c->m->subject, -1);
-	if (folded && starts_with_fold(folded, vacation, KC_ARRAY_LEN(vacation), &hit)) {
-		g_free(folded);
-		return set_kind(c, KC_MAIL_AUTO_REPLY, "Subject: %.150s", c->m->subject);
-	}
-	if (folded && starts_with_fold(folded, undelivered, KC_ARRAY_LEN(undelivered), &hit)) {
-		g_free(folded);
-		return set_kind(c, KC_MAIL_BOUNCE, "Subject: %.150s", c->m->subject);
-	}
+	vacation_subject = folded && starts_with_any(folded, vacation, KC_ARRAY_LEN(vacation));
+	undelivered_subject = folded && starts_with_any(folded, undelivered, KC_ARRAY_LEN(undelivered));
 	g_free(folded);
+	if (vacation_subject || undelivered_subject) {
+		set_kind(c, vacation_subject ? KC_MAIL_AUTO_REPLY : KC_MAIL_BOUNCE, "Subject: %.150s", c->m->subject);
+		return;
+	}
 	v = header(o, "Return-Path");
 	if (v) {
 		while (isspace((unsigned char)*v))
 			v++;
 		if (!strncmp(v, "<>", 2) || !*v)
-			return set_kind(c, KC_MAIL_BOUNCE, "Return-Path: <>");
+			set_kind(c, KC_MAIL_BOUNCE, "Return-Path: <>");
 	}
 }
 
