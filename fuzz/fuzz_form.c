@@ -1,13 +1,16 @@
 /*
  * fuzz_form.c - libFuzzer harness for the web server's form parsing
  * (kc_req_form in src/web/server.c: application/x-www-form-urlencoded bodies
- * with percent-escapes). Invariants: no crash, values are NUL-terminated
- * within the buffer and contain no NUL byte decoded from %00.
+ * with percent-escapes) and multipart/form-data bodies with files
+ * (src/web/form.c, GMime). Invariants: no crash, values are NUL-terminated
+ * within the buffer and contain no NUL byte decoded from %00; every part's
+ * data is NUL-terminated after its length, file names have no directories.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "web/form.h"
 #include "web/web.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,5 +37,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	kc_buf_release(&r.body);
+	{
+		kc_form_part *parts = NULL;
+		size_t n = 0;
+
+		if (kc_form_multipart("multipart/form-data; boundary=XyZ", (const char *)data, size, 50, &parts, &n) ==
+		    0) {
+			for (size_t i = 0; i < n; i++) {
+				if (!parts[i].name || !parts[i].data || parts[i].data[parts[i].len] != '\0')
+					abort();
+				if (parts[i].filename && (strchr(parts[i].filename, '/') || strchr(parts[i].filename, '\\')))
+					abort();
+			}
+			if (n > 50)
+				abort();
+		}
+		kc_form_parts_free(parts, n);
+	}
 	return 0;
 }

@@ -201,6 +201,24 @@ typedef struct kc_campaign {
 
 int kc_case_campaigns(kc_store *st, const kc_actor *a, kc_campaign **out, size_t *n, kc_err *err);
 
+/* Files on a case: uploaded on the web or through the API, or attached to
+ * mail (kcert mailgate). Kept base64 in the store. */
+#define KC_CASE_ATTACHMENT_MAX (10u << 20)
+
+typedef struct kc_case_attachment {
+	int64_t id;
+	char name[256], content_type[128], sha256[65];
+	int64_t size;
+	int kept;			/* 0: over the size limit, only described */
+} kc_case_attachment;
+
+int kc_case_attach(kc_store *st, const kc_actor *a, int64_t id, const char *name, const char *ctype, const char *data,
+		   size_t len, kc_err *err);
+int kc_case_attachments(kc_store *st, const kc_actor *a, int64_t id, kc_case_attachment **out, size_t *n, kc_err *err);
+/* The bytes of one (malloc'd, *len of them). */
+int kc_case_attachment_data(kc_store *st, const kc_actor *a, int64_t id, int64_t att, kc_case_attachment *info,
+			    char **data, size_t *len, kc_err *err);
+
 int kc_case_detail_get(kc_store *st, const kc_actor *a, int64_t id, kc_case_detail *d, kc_err *err);
 void kc_case_detail_release(kc_case_detail *d);
 

@@ -1,15 +1,18 @@
 /*
  * detail.c - what a case page shows: the timeline (internal entries for the
  * CERT only), tasks, clocks, observables, the other cases that share them,
- * and who it was shared with.
+ * who it was shared with, and its files.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "auth/visibility.h"
 #include "base/time.h"
 #include "case/case.h"
+#include "case/internal.h"
 #include "base/kc.h"
 
 static void fill_entry(kc_stmt *s, void *rec)
@@ -242,6 +245,130 @@ int kc_case_campaigns(kc_store *st, const kc_actor *a, kc_campaign **out, size_t
 		free(*out);
 		*out = NULL;
 		*n = 0;
+	}
+	return rc;
+}
+
+int kc_case_attach(kc_store *st, const kc_actor *a, int64_t id, const char *name, const char *ctype, const char *data,
+		   size_t len, kc_err *err)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[65], line[600];
+	size_t cap;
+	char *b64;
+	kc_case c;
+	int rc;
+
+	if (len > KC_CASE_ATTACHMENT_MAX)
+		return kc_err_set(err, KC_ETOOBIG, _("%s is larger than %u MiB"), name, KC_CASE_ATTACHMENT_MAX >> 20);
+	rc = kc_case_get(st, a, id, &c, err);
+	if (rc)
+		return rc;
+	kc_case_release(&c);
+	if (a->user && a->user->role == KC_ROLE_PARTNER)
+		return kc_err_set(err, KC_EPERM, _("partners answer by e-mail, keeping the case's tag in the subject"));
+	cap = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+	b64 = malloc(cap);
+	if (!b64)
+		return kc_err_set(err, KC_ENOMEM, "%s", kc_strerror(KC_ENOMEM));
+	sodium_bin2base64(b64, cap, (const unsigned char *)data, len, sodium_base64_VARIANT_ORIGINAL);
+	crypto_hash_sha256(h, (const unsigned char *)data, len);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(line, sizeof(line), "Attachment: %s (%zu bytes, SHA-256 %s)", name, len, hex);
+	rc = kc_store_begin(st, err);
+	if (!rc)
+		rc = kc_store_exec(st, err, NULL,
+				   "INSERT INTO attachment (case_id, name, content_type, size, sha256, kept, data) "
+				   "VALUES (?, ?, ?, ?, ?, 1, ?)",
+				   "ittit" "t", id, name, ctype ? ctype : "application/octet-stream", (int64_t)len, hex, b64);
+	free(b64);
+	if (!rc)
+		rc = kc_case_entry_add(st, id, a->name ? a->name : a->user ? a->user->name : "kcert", "mail-in", 0, line, 0,
+				       0, err);
+	if (!rc)
+		rc = kc_audit_appendf(st, err, a->name ? a->name : a->user ? a->user->name : "kcert", "case.attach", "case",
+				      "case %lld: %s (%zu bytes, %s)", (long long)id, name, len, hex);
+	if (rc) {
+		kc_store_rollback(st);
+		return rc;
+	}
+	return kc_store_commit(st, err);
+}
+
+static void fill_att(kc_stmt *s, void *rec)
+{
+	kc_case_attachment *t = rec;
+	const char *v;
+
+	t->id = kc_stmt_int(s, 0);
+	snprintf(t->name, sizeof(t->name), "%s", (v = kc_stmt_text(s, 1)) ? v : "");
+	snprintf(t->content_type, sizeof(t->content_type), "%s", (v = kc_stmt_text(s, 2)) ? v : "");
+	t->size = kc_stmt_int(s, 3);
+	snprintf(t->sha256, sizeof(t->sha256), "%s", (v = kc_stmt_text(s, 4)) ? v : "");
+	t->kept = (int)kc_stmt_int(s, 5);
+}
+
+int kc_case_attachments(kc_store *st, const kc_actor *a, int64_t id, kc_case_attachment **out, size_t *n, kc_err *err)
+{
+	kc_case c;
+	kc_stmt *s;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = kc_case_get(st, a, id, &c, err);
+	if (rc)
+		return rc;
+	kc_case_release(&c);
+	rc = kc_store_query(st, err, &s,
+			    "SELECT id, name, content_type, size, sha256, kept FROM attachment WHERE case_id = ? ORDER BY id", "i",
+			    id);
+	if (rc)
+		return rc;
+	return kc_store_collect(s, sizeof(kc_case_attachment), fill_att, (void **)out, n, err);
+}
+
+int kc_case_attachment_data(kc_store *st, const kc_actor *a, int64_t id, int64_t att, kc_case_attachment *info,
+			    char **data, size_t *len, kc_err *err)
+{
+	const char *b64 = NULL;
+	kc_case c;
+	kc_stmt *s;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	rc = kc_case_get(st, a, id, &c, err);
+	if (rc)
+		return rc;
+	kc_case_release(&c);
+	rc = kc_store_query(st, err, &s,
+			    "SELECT id, name, content_type, size, sha256, kept, data FROM attachment WHERE case_id = ? AND id = ?",
+			    "ii", id, att);
+	if (rc)
+		return rc;
+	rc = kc_stmt_step(s, err);
+	if (rc == KC_ROW && (b64 = kc_stmt_text(s, 6))) {
+		size_t cap = strlen(b64) + 1, got = 0;
+
+		fill_att(s, info);
+		*data = malloc(cap);
+		if (!*data)
+			rc = kc_err_set(err, KC_ENOMEM, "%s", kc_strerror(KC_ENOMEM));
+		else if (sodium_base642bin((unsigned char *)*data, cap, b64, strlen(b64), "\r\n", &got, NULL,
+					   sodium_base64_VARIANT_ORIGINAL))
+			rc = kc_err_set(err, KC_EINTERNAL, _("attachment %lld is damaged"), (long long)att);
+		else
+			rc = KC_OK;
+		*len = got;
+	} else if (rc >= 0) {
+		rc = kc_err_set(err, KC_ENOENT, _("case %lld has no attachment %lld that was kept"), (long long)id,
+				(long long)att);
+	}
+	kc_stmt_finalize(s);
+	if (rc) {
+		free(*data);
+		*data = NULL;
 	}
 	return rc;
 }

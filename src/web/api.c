@@ -781,6 +781,7 @@ static const struct route {
 	{ "POST", "/api/v1/cases/{id}/notes", kc_api_case_note, AUTH, "An internal note (the CERT)" },
 	{ "POST", "/api/v1/cases/{id}/shares", kc_api_case_share, AUTH, "Share with a partner team: {partner, note} (the CERT)" },
 	{ "POST", "/api/v1/cases/{id}/clocks", kc_api_case_clock, AUTH, "Start a legal clock: {kind, from} or stop one: {kind, met: true} (the CERT)" },
+	{ "POST", "/api/v1/cases/{id}/attachments", kc_api_case_attach, AUTH, "Add a file: {name, content_type, data (base64)} (1 MiB of JSON at most; larger files through the web form, 10 MiB)" },
 	{ "GET", "/api/v1/campaigns", kc_api_campaigns, AUTH, "Observables two or more cases share, with the cases (the CERT)" },
 	{ "GET", "/api/v1/whois", whois, AUTH, "Who owns an IP address, AS number, domain, URL or e-mail address (q)" },
 	{ "GET", "/api/v1/users", users, AUTH, "Users (admin)" },

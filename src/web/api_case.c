@@ -5,6 +5,7 @@
  * shares and closes. Visibility is kc_case_get's (TLP and organisation).
  */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,6 +241,20 @@ void kc_api_case_show(kc_req *r)
 						     "their_ref", str_or_null(d.shares[i].their_ref), "delivery",
 						     str_or_null(d.shares[i].state)));
 	json_object_set_new(o, "shares", arr);
+	{
+		kc_case_attachment *att = NULL;
+		size_t natt = 0;
+
+		arr = json_array();
+		if (!kc_case_attachments(r->st, &a, id, &att, &natt, &err))
+			for (size_t i = 0; i < natt; i++)
+				json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:I,s:s,s:b}", "id", (json_int_t)att[i].id, "name",
+								     att[i].name, "content_type", att[i].content_type, "size",
+								     (json_int_t)att[i].size, "sha256", att[i].sha256, "kept",
+								     att[i].kept));
+		free(att);
+		json_object_set_new(o, "attachments", arr);
+	}
 	kc_case_detail_release(&d);
 	kc_resp_json(r, 200, o);
 }
@@ -423,4 +438,40 @@ void kc_api_campaigns(kc_req *r)
 	}
 	free(v);
 	kc_resp_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* POST .../attachments {"name", "content_type", "data": base64} */
+void kc_api_case_attach(kc_req *r)
+{
+	kc_actor a = actor_of(r);
+	int64_t id = path_id(r);
+	const char *name, *b64;
+	size_t cap, len = 0;
+	char *data;
+	json_t *b;
+	kc_err err;
+	int rc;
+
+	if (!visible(r, id) || !kc_api_need_csrf(r) || !(b = body_object(r)))
+		return;
+	name = sfield(b, "name");
+	b64 = sfield(b, "data");
+	if (!name || !*name || !b64) {
+		json_decref(b);
+		return kc_resp_error(r, 400, "invalid", kc_req_tr(r, "send {\"name\": ..., \"data\": base64}"));
+	}
+	cap = strlen(b64) / 4 * 3 + 3;
+	data = malloc(cap + 1);
+	if (!data || sodium_base642bin((unsigned char *)data, cap, b64, strlen(b64), "\r\n", &len, NULL,
+				       sodium_base64_VARIANT_ORIGINAL)) {
+		free(data);
+		json_decref(b);
+		return kc_resp_error(r, 400, "invalid", kc_req_tr(r, "data is not base64"));
+	}
+	rc = kc_case_attach(r->st, &a, id, name, sfield(b, "content_type"), data, len, &err);
+	free(data);
+	json_decref(b);
+	if (rc)
+		return kc_api_fail(r, rc, &err);
+	respond_case(r, id, 201);
 }

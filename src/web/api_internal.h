@@ -23,5 +23,6 @@ void kc_api_case_note(kc_req *r);
 void kc_api_case_share(kc_req *r);
 void kc_api_case_clock(kc_req *r);
 void kc_api_campaigns(kc_req *r);
+void kc_api_case_attach(kc_req *r);
 
 #endif

@@ -21,6 +21,7 @@
 #include "base/log.h"
 #include "base/time.h"
 #include "org/asset.h"
+#include "web/form.h"
 #include "web/web.h"
 #include "base/kc.h"
 
@@ -100,10 +101,49 @@ static void url_decode(const char *s, size_t n, char *buf, size_t cap)
 	buf[k] = '\0';
 }
 
+static const char *content_type_of(kc_req *r)
+{
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type") : NULL;
+}
+
+static void read_parts(kc_req *r)
+{
+	const char *ct = content_type_of(r);
+
+	if (r->parts_read)
+		return;
+	r->parts_read = 1;
+	if (ct && !strncasecmp(ct, "multipart/form-data", 19) &&
+	    kc_form_multipart(ct, kc_buf_str(&r->body), r->body.len, 200, &r->parts, &r->nparts))
+		r->nparts = 0;
+}
+
+const struct kc_form_part *kc_req_file(kc_req *r, const char *name, size_t idx)
+{
+	read_parts(r);
+	for (size_t i = 0; i < r->nparts; i++)
+		if (r->parts[i].filename && !strcmp(r->parts[i].name, name) && idx-- == 0)
+			return &r->parts[i];
+	return NULL;
+}
+
 const char *kc_req_form(kc_req *r, const char *name, char *buf, size_t cap)
 {
 	const char *p = kc_buf_str(&r->body), *end = p + r->body.len;
 	size_t nl = strlen(name);
+
+	read_parts(r);
+	if (r->parts_read && r->nparts) {
+		for (size_t i = 0; i < r->nparts; i++)
+			if (!r->parts[i].filename && !strcmp(r->parts[i].name, name) && cap) {
+				size_t n = r->parts[i].len < cap - 1 ? r->parts[i].len : cap - 1;
+
+				memcpy(buf, r->parts[i].data, n);
+				buf[n] = '\0';
+				return buf;
+			}
+		return NULL;
+	}
 
 	while (p < end) {
 		const char *amp = memchr(p, '&', (size_t)(end - p));
@@ -320,7 +360,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->path = url;
 		r->cfg = cfg;
 		r->status = 500;
-		kc_buf_init(&r->body, cfg->max_body);
+		{
+			const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+
+			kc_buf_init(&r->body, ct && !strncasecmp(ct, "multipart/form-data", 19) && cfg->max_body < KC_UPLOAD_MAX
+						      ? KC_UPLOAD_MAX
+						      : cfg->max_body);
+		}
 		kc_buf_init(&r->out, 64u << 20);
 		*con_cls = cs;
 		return MHD_YES;
@@ -353,6 +399,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, "Content-Type", r->content_type ? r->content_type : "text/plain");
+	if (r->disposition[0])
+		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
 	add_security_headers(resp, r);
 	for (int i = 0; i < 2; i++)
 		if (r->set_cookie[i][0])
@@ -383,6 +431,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	kc_buf_release(&cs->req.body);
 	kc_buf_release(&cs->req.out);
+	kc_form_parts_free(cs->req.parts, cs->req.nparts);
 	free(cs);
 	*con_cls = NULL;
 }

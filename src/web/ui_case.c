@@ -12,6 +12,7 @@
 #include "base/time.h"
 #include "case/case.h"
 #include "org/org.h"
+#include "web/form.h"
 #include "web/ui_internal.h"
 #include "base/kc.h"
 
@@ -142,7 +143,7 @@ static void page_new(kc_req *r, const char *msg)
 	kc_buf_addf(b, "<h1>%s</h1><p>%s</p>", T("Report an incident"),
 		    T("Tell KommuneCERT what happened. We answer by e-mail and on this page; you can add more later."));
 	problem(r, msg);
-	kc_buf_adds(b, "<form method=\"post\" action=\"/cases/new\">");
+	kc_buf_adds(b, "<form method=\"post\" action=\"/cases/new\" enctype=\"multipart/form-data\">");
 	csrf_field(r);
 	if (r->user.role == KC_ROLE_MEMBER && r->user.norgs > 1) {
 		kc_buf_addf(b, "<label for=\"org\">%s</label><select id=\"org\" name=\"org\">", T("Organisation"));
@@ -179,9 +180,27 @@ static void page_new(kc_req *r, const char *msg)
 	kc_buf_addf(b, "<label for=\"tlp\">%s</label><select id=\"tlp\" name=\"tlp\"><option>AMBER</option>"
 		       "<option>AMBER+STRICT</option><option>GREEN</option><option>CLEAR</option><option>RED</option></select>",
 		    T("Who may we share it with? (TLP)"));
+	kc_buf_addf(b, "<label for=\"attachments\">%s</label><input id=\"attachments\" name=\"attachments\" type=\"file\" "
+		       "multiple>",
+		    T("Attachments (logs, screenshots; at most 10 MiB each)"));
 	kc_buf_addf(b, "<p><button type=\"submit\">%s</button></p></form>", T("Send report"));
 	r->status = r->status == 500 ? 200 : r->status;
 	kc_ui_foot(r);
+}
+
+static void page_case(kc_req *r, int64_t id, const char *msg);
+
+/* The files of the form's "attachments" field onto the case. */
+static int attach_files(kc_req *r, int64_t id, kc_err *err)
+{
+	kc_actor a = actor_of(r);
+	const kc_form_part *f;
+	int rc = KC_OK;
+
+	for (size_t i = 0; !rc && (f = kc_req_file(r, "attachments", i)); i++)
+		if (f->filename && f->filename[0] && f->len)
+			rc = kc_case_attach(r->st, &a, id, f->filename, f->content_type, f->data, f->len, err);
+	return rc;
 }
 
 static void do_new(kc_req *r)
@@ -241,6 +260,11 @@ static void do_new(kc_req *r)
 	if (rc) {
 		r->status = 400;
 		return page_new(r, err.msg);
+	}
+	rc = attach_files(r, id, &err);
+	if (rc) {
+		r->status = 400;
+		return page_case(r, id, err.msg);
 	}
 	snprintf(to, sizeof(to), "/cases/%lld", (long long)id);
 	kc_resp_redirect(r, to);
@@ -409,6 +433,24 @@ static void page_case(kc_req *r, int64_t id, const char *msg)
 		}
 		kc_buf_adds(b, "</ul>");
 	}
+	{
+		kc_case_attachment *att = NULL;
+		size_t natt = 0;
+
+		if (!kc_case_attachments(r->st, &a, c.id, &att, &natt, &err) && natt) {
+			kc_buf_addf(b, "<h2>%s</h2><ul id=\"attachments-list\">", T("Attachments"));
+			for (size_t i = 0; i < natt; i++) {
+				kc_buf_adds(b, "<li>");
+				if (att[i].kept)
+					kc_buf_addf(b, "<a href=\"/cases/%lld/attachments/%lld\">", (long long)c.id, (long long)att[i].id);
+				kc_html(b, att[i].name);
+				kc_buf_addf(b, "%s (%lld bytes, SHA-256 <code>%.16s…</code>)</li>", att[i].kept ? "</a>" : "",
+					    (long long)att[i].size, att[i].sha256);
+			}
+			kc_buf_adds(b, "</ul>");
+		}
+		free(att);
+	}
 	if (d.nlinks) {
 		kc_buf_addf(b, "<h2>%s</h2><ul>", T("Related cases"));
 		for (size_t i = 0; i < d.nlinks; i++) {
@@ -440,10 +482,13 @@ static void page_case(kc_req *r, int64_t id, const char *msg)
 	kc_buf_adds(b, "</ol>");
 	if (r->user.role != KC_ROLE_PARTNER && strcmp(c.status, "merged")) {
 		kc_buf_addf(b, "<h2>%s</h2>", is_cert(r) ? T("Reply to the organisation") : T("Write to KommuneCERT"));
-		form_start(r, c.id, "message");
+		kc_buf_addf(b, "<form method=\"post\" action=\"/cases/%lld/message\" enctype=\"multipart/form-data\">",
+			    (long long)c.id);
+		csrf_field(r);
 		kc_buf_addf(b, "<label for=\"message\">%s</label><textarea id=\"message\" name=\"text\" rows=\"5\" cols=\"70\" "
-			       "required></textarea><p><button type=\"submit\">%s</button></p></form>",
-			    T("Message"), T("Send"));
+			       "required></textarea><label for=\"mattachments\">%s</label><input id=\"mattachments\" "
+			       "name=\"attachments\" type=\"file\" multiple><p><button type=\"submit\">%s</button></p></form>",
+			    T("Message"), T("Attachments (logs, screenshots; at most 10 MiB each)"), T("Send"));
 	}
 	if (is_cert(r))
 		cert_forms(r, &c, &d);
@@ -468,6 +513,8 @@ static void do_action(kc_req *r, int64_t id, const char *action)
 		const char *t = kc_req_form(r, "text", text, sizeof(text));
 
 		rc = is_cert(r) ? kc_case_reply(r->st, &a, id, NULL, t, &err) : kc_case_message(r->st, &a, id, t, &err);
+		if (!rc)
+			rc = attach_files(r, id, &err);
 	} else if (!strcmp(action, "note")) {
 		rc = kc_case_note(r->st, &a, id, kc_req_form(r, "text", text, sizeof(text)), &err);
 	} else if (!strcmp(action, "triage")) {
@@ -555,6 +602,33 @@ static void page_campaigns(kc_req *r)
 	kc_ui_foot(r);
 }
 
+/* A file of a case, as a download: never shown inline (an uploaded HTML
+ * file must not run in the page's origin). */
+static void download(kc_req *r, int64_t id, int64_t att)
+{
+	kc_actor a = actor_of(r);
+	kc_case_attachment info;
+	char *data = NULL, safe[200];
+	size_t len = 0, k = 0;
+	kc_err err;
+
+	if (att <= 0 || kc_case_attachment_data(r->st, &a, id, att, &info, &data, &len, &err)) {
+		r->status = 404;
+		kc_ui_head(r, T("Not found"));
+		kc_buf_addf(&r->out, "<h1>%s</h1>", T("Not found"));
+		return kc_ui_foot(r);
+	}
+	for (const char *p = info.name; *p && k < sizeof(safe) - 1; p++)
+		safe[k++] = (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' && *p != ';') ? *p : '_';
+	safe[k] = '\0';
+	snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s\"", k ? safe : "attachment");
+	kc_buf_clear(&r->out);
+	kc_buf_add(&r->out, data, len);
+	free(data);
+	r->status = 200;
+	r->content_type = "application/octet-stream";
+}
+
 int kc_ui_case_route(kc_req *r, const char *rest, int post)
 {
 	const char *slash;
@@ -586,6 +660,10 @@ int kc_ui_case_route(kc_req *r, const char *rest, int post)
 	slash = end;
 	if (!*slash && !post) {
 		page_case(r, id, NULL);
+		return 1;
+	}
+	if (!post && !strncmp(slash, "/attachments/", 13)) {
+		download(r, id, strtoll(slash + 13, NULL, 10));
 		return 1;
 	}
 	if (*slash == '/' && post && strlen(slash + 1) < 16 && !strchr(slash + 1, '/')) {

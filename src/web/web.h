@@ -76,18 +76,29 @@ typedef struct kc_req {
 	char addr[64];
 	kc_lang lang;
 	const char *params[4];	   /* path parameters matched by the router */
+	/* A multipart/form-data body, read on first use (kc_req_form, kc_req_file). */
+	struct kc_form_part *parts;
+	size_t nparts;
+	int parts_read;
 	/* The response being built. */
 	int status;
 	kc_buf out;
 	const char *content_type;
 	char set_cookie[2][256];
 	char location[512];
+	char disposition[400];	   /* Content-Disposition of a download, or "" */
 } kc_req;
 
 /* Query-string or form value; NULL when absent. */
 const char *kc_req_arg(kc_req *r, const char *name);
 /* A form value from an application/x-www-form-urlencoded body. */
 const char *kc_req_form(kc_req *r, const char *name, char *buf, size_t cap);
+/* The idx-th uploaded file of field name in a multipart/form-data body, or NULL. */
+const struct kc_form_part *kc_req_file(kc_req *r, const char *name, size_t idx);
+
+/* Request bodies of forms with files (multipart/form-data) may be this large. */
+#define KC_UPLOAD_MAX (25u << 20)
+
 /* Translate for the request's language. */
 const char *kc_req_tr(const kc_req *r, const char *msgid) __attribute__((format_arg(2)));
 

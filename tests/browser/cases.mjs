@@ -58,11 +58,16 @@ try {
     await page.getByLabel('Gjelder det personopplysninger?').selectOption('yes');
     await page.getByLabel('Er tjenester nede?').selectOption('yes');
     await page.getByLabel('politiet').check();
+    await page.getByLabel(/^Vedlegg/).setInputFiles({
+      name: 'brannmurlogg.csv', mimeType: 'text/csv', buffer: Buffer.from('tid,kilde\n02:10,203.0.113.66\n'),
+    });
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send melding' }).click()]);
     caseUrl = page.url();
     check(/\/cases\/\d+$/.test(caseUrl), 'sending the report opens the case page', caseUrl);
     check(await page.getByRole('heading', { name: /Løsepengevirus på filserveren/ }).isVisible(), 'with its title');
     check((await page.locator('#case-status').textContent()).trim() === 'meldt', 'status: meldt');
+    check(await page.locator('#attachments-list').getByRole('link', { name: 'brannmurlogg.csv' }).isVisible(),
+          'the uploaded file is listed on the case');
     check(!(await page.getByRole('heading', { name: 'Vurdering' }).count()), 'the municipality has no triage form');
     await page.screenshot({ path: `${shots}/ui-case-reported.png`, fullPage: true });
     await context.close();

@@ -119,6 +119,35 @@ expect_api 200 '"channel": ?"web"' "reported on the web"
 expect_api 200 '"discovered_at": ?"2026-11-30T06:15:00Z"' "the discovery time is Oslo time, stored in UTC"
 expect_api 200 '"reported_to": ?"politiet' "with whom it was reported to"
 expect_api 200 '"organisation": ?"bergen"' "for the user's organisation"
+# Files: uploaded with the form (multipart), listed, downloaded only by those who may see the case.
+printf 'tid,adresse\n03:02,198.51.100.7\n' > "$T_DIR/logg.csv"
+printf '<script>alert(1)</script>' > "$T_DIR/side.html"
+csrf=$(curl -s -b "$T_DIR/jar" "$URL/cases/$NEW" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+run curl -s -o /dev/null -w '%{http_code}' -b "$T_DIR/jar" -F "csrf=$csrf" -F "text=Her er loggen og siden." \
+	-F "attachments=@$T_DIR/logg.csv;type=text/csv" -F "attachments=@$T_DIR/side.html;type=text/html" "$URL/cases/$NEW/message"
+expect_out "^30[23]$" "a message with two files is sent from the case page"
+api ana GET "/api/v1/cases/$NEW"
+expect_api 200 '"name": ?"logg.csv", ?"content_type": ?"text/csv", ?"size": ?31' "the CSV file is on the case"
+expect_api 200 '"name": ?"side.html"' "and the HTML file"
+expect_api 200 'Her er loggen og siden' "with the message"
+ATT=$(printf '%s' "$BODY" | grep -o '"attachments": *\[{"id": *[0-9]*' | grep -o '[0-9]*$')
+run curl -s -D "$T_DIR/headers" -b "$T_DIR/jar" "$URL/cases/$NEW/attachments/$ATT"
+expect_eq "$OUT" "$(cat "$T_DIR/logg.csv")" "the file downloads byte for byte"
+run grep -i "^content-disposition: attachment; filename=\"logg.csv\"" "$T_DIR/headers"
+expect_rc 0 "as an attachment, never shown inline"
+run grep -i "^content-type: application/octet-stream" "$T_DIR/headers"
+expect_rc 0 "with a type no browser renders"
+curl -s -c "$T_DIR/jar2" -b "$T_DIR/jar2" "$URL/login" >"$T_DIR/login2.html"
+csrf2=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T_DIR/login2.html" | head -n 1)
+curl -s -c "$T_DIR/jar2" -b "$T_DIR/jar2" --data "csrf=$csrf2&name=oslo&password=$pw" "$URL/login" >/dev/null
+run curl -s -o /dev/null -w '%{http_code}' -b "$T_DIR/jar2" "$URL/cases/$NEW/attachments/$ATT"
+expect_eq "$OUT" 404 "another municipality cannot download it"
+api bergen POST "/api/v1/cases/$NEW/attachments" '{"name":"skjerm.txt","content_type":"text/plain","data":"aGVpCg=="}'
+expect_api 201 '"id": ?'"$NEW" "a file through the API (base64)"
+api bergen GET "/api/v1/cases/$NEW"
+expect_api 200 '"name": ?"skjerm.txt", ?"content_type": ?"text/plain", ?"size": ?4' "is listed with its size"
+api bergen POST "/api/v1/cases/$NEW/attachments" '{"name":"x","data":"!!!"}'
+expect_api 400 'base64' "bad base64 is refused"
 run curl -s -b "$T_DIR/jar" -o /dev/null -w '%{http_code}' --data "csrf=nope&text=x" "$URL/cases/$NEW/message"
 expect_eq "$OUT" 403 "a form without the CSRF token is refused"
 run curl -s -b "$T_DIR/jar" "$URL/cases/1"
