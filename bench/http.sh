@@ -15,7 +15,7 @@ for p in wrk nginx-light curl; do
 done
 dir=$(mktemp -d /tmp/kcert-bench-http.XXXXXX)
 trap 'kill $KPID $NPID 2>/dev/null; sleep 0.2; rm -rf "$dir"' EXIT
-KPID= NPID=
+KPID= NPID= PA= PB= LPID=
 export KCERT_DB="$dir/kcert.db" KCERT_LANG=en
 build/kcert init >/dev/null
 echo "Korrekt-Hest-Batteri-9" | build/kcert user add bench --role analyst --password-stdin >/dev/null
@@ -52,3 +52,40 @@ echo "bench/http: wrk -t2 -c50 -d${DURATION}s on loopback, $(wc -c <"$dir/www/or
 run kcert "$URL" "Authorization: Bearer $TOKEN"
 run nginx "http://127.0.0.1:18481/orgs.json"
 awk -v a="$RPS_kcert" -v b="$RPS_nginx" 'BEGIN { printf "  kcert / nginx = %.2f (target >= 0.5)\n", a / b }'
+# On PostgreSQL (bench/pg.sh gives KCERT_BENCH_PG): one node, then two nodes
+# behind nginx as a load balancer (and one node behind it, for its overhead).
+if [ -n "${KCERT_BENCH_PG:-}" ]; then
+	export KCERT_DB="$KCERT_BENCH_PG"
+	build/kcert init >/dev/null
+	echo "Korrekt-Hest-Batteri-9" | build/kcert user add bench --role analyst --password-stdin >/dev/null
+	PTOKEN=$(build/kcert token create bench 2>/dev/null)
+	build/kcert serve --listen 127.0.0.1:18483 --threads 2 --no-worker >"$dir/a.out" 2>/dev/null &
+	PA=$!
+	build/kcert serve --listen 127.0.0.1:18484 --threads 2 --no-worker >"$dir/b.out" 2>/dev/null &
+	PB=$!
+	trap 'kill $KPID $NPID $PA $PB $LPID 2>/dev/null; sleep 0.2; rm -rf "$dir"' EXIT
+	for i in $(seq 1 50); do curl -sf http://127.0.0.1:18484/healthz >/dev/null && curl -sf http://127.0.0.1:18483/healthz >/dev/null && break; sleep 0.1; done
+	cat >"$dir/lb.conf" <<CONF
+worker_processes 2;
+pid $dir/lb.pid;
+error_log $dir/lb.err;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $dir; proxy_temp_path $dir; fastcgi_temp_path $dir; uwsgi_temp_path $dir; scgi_temp_path $dir;
+	upstream two { server 127.0.0.1:18483; server 127.0.0.1:18484; keepalive 32; }
+	upstream one { server 127.0.0.1:18483; keepalive 32; }
+	server { listen 127.0.0.1:18485; location / { proxy_pass http://two; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Authorization \$http_authorization; } }
+	server { listen 127.0.0.1:18486; location / { proxy_pass http://one; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Authorization \$http_authorization; } }
+}
+CONF
+	nginx -c "$dir/lb.conf" -g 'daemon off;' &
+	LPID=$!
+	sleep 0.5
+	run kcert_pg_one_node "http://127.0.0.1:18483/api/v1/orgs?limit=50" "Authorization: Bearer $PTOKEN"
+	run kcert_pg_one_node_behind_nginx "http://127.0.0.1:18486/api/v1/orgs?limit=50" "Authorization: Bearer $PTOKEN"
+	run kcert_pg_two_nodes_behind_nginx "http://127.0.0.1:18485/api/v1/orgs?limit=50" "Authorization: Bearer $PTOKEN"
+	awk -v a="$RPS_kcert_pg_one_node" -v b="$RPS_kcert" 'BEGIN { printf "  PostgreSQL / SQLite (one node) = %.2f\n", a / b }'
+	awk -v a="$RPS_kcert_pg_two_nodes_behind_nginx" -v b="$RPS_kcert_pg_one_node_behind_nginx" \
+		'BEGIN { printf "  two nodes / one node (both behind nginx) = %.2f (2 cores shared by wrk, nginx, PostgreSQL and the nodes)\n", a / b }'
+fi

@@ -138,6 +138,50 @@ int main(int argc, char **argv)
 		printf("  full ingest into SQLite      %10.0f lines/s   (%zu lines in %.2f s: %zu events, %zu merged, %zu unattributed)\n",
 		       (double)rep.lines / t, rep.lines, t, rep.events, rep.duplicates, rep.unattributed);
 	}
+	/* The same full ingest into PostgreSQL, when a server is given
+	 * (bench/pg.sh starts a throwaway one). */
+	if (getenv("KCERT_BENCH_PG") && *getenv("KCERT_BENCH_PG")) {
+		kc_ingest_opts o = { .report = "scan_rdp" };
+		kc_registry *preg = NULL;
+		kc_store *pg;
+		int64_t pid;
+
+		if (kc_store_open(getenv("KCERT_BENCH_PG"), &pg, &err) || kc_store_migrate(pg, NULL, &err)) {
+			fprintf(stderr, "%s\n", err.msg);
+			return 1;
+		}
+		{
+			kc_seed_report sr;
+
+			if (kc_seed_registry(pg, "bench", &sr, &err) || kc_org_add(pg, "bench", &iks, &pid, &err)) {
+				fprintf(stderr, "%s\n", err.msg);
+				return 1;
+			}
+		}
+		kc_store_begin(pg, &err);
+		for (size_t i = 0; i < 50000; i++) {
+			char v[32];
+
+			snprintf(v, sizeof(v), "10.%u.%u.0/24", (nets[i] >> 16) & 255, (nets[i] >> 8) & 255);
+			kc_store_exec(pg, &err, NULL,
+				      "INSERT INTO asset (org_id, kind, value, source, created_at) VALUES (?, 'cidr', ?, 'bench', 'x') "
+				      "ON CONFLICT DO NOTHING",
+				      "it", pid, v);
+		}
+		kc_store_commit(pg, &err);
+		if (kc_registry_load(pg, &preg, &err))
+			return 1;
+		t = now();
+		if (kc_ingest_file(pg, preg, part, &o, &rep, &err)) {
+			fprintf(stderr, "%s\n", err.msg);
+			return 1;
+		}
+		t = now() - t;
+		printf("  full ingest into PostgreSQL  %10.0f lines/s   (%zu lines in %.2f s: %zu events, %zu merged, %zu unattributed)\n",
+		       (double)rep.lines / t, rep.lines, t, rep.events, rep.duplicates, rep.unattributed);
+		kc_registry_free(preg);
+		kc_store_close(pg);
+	}
 	printf("  peak RSS %ld MB\n", peak_rss_mb());
 	kc_registry_free(reg);
 	kc_store_close(st);

@@ -5,13 +5,15 @@
 #   build     gcc -Werror build of build/kcert, then clang -Werror of the same
 #   i18n      every message translated to bokmål and nynorsk
 #   unit      cmocka unit tests; again under ASan+UBSan
-#   e2e       tests/e2e/test_*.sh against build/kcert and the ASan+UBSan build
-#   fuzz      every libFuzzer harness in fuzz/ for FUZZ_SECONDS (default 15) each
+#   e2e       tests/e2e/test_*.sh against build/kcert, then against the ASan+UBSan
+#             build and on a throwaway PostgreSQL cluster, those two side by side
+#   fuzz      every libFuzzer harness in fuzz/ for FUZZ_SECONDS (default 8) each;
+#             longer campaigns: FUZZ_SECONDS=600 sh tests/run-all.sh
 # The last line adds them up. Exit status 0 only when nothing failed.
 set -u
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-2}
-FUZZ_SECONDS=${FUZZ_SECONDS:-15}
+FUZZ_SECONDS=${FUZZ_SECONDS:-8}
 LOG=build/test-logs
 mkdir -p "$LOG"
 total_pass=0
@@ -59,32 +61,49 @@ else
 	echo "asan-build: 0 passed, 1 failed"
 	tail -n 30 "$LOG/asan-build.log"
 	total_fail=$((total_fail + 1))
+	rm -f build/asan/kcert # never test a stale binary
 fi
 
 # playwright-core for the browser test (tests/e2e/test_browser.sh).
 sh tests/browser/install.sh >"$LOG/browser-install.log" 2>&1 || { echo "browser-install: see $LOG/browser-install.log"; }
 
-for bin in build/kcert build/asan/kcert; do
-	[ -x "$bin" ] || continue
+# e2e_pass NAME KCERT [no-browser]: every tests/e2e/test_*.sh against one
+# binary, each test's output in $LOG/e2e-NAME-TEST.log, the tallies in
+# $LOG/e2e-NAME.out. Headless Chromium runs in the first pass only: the
+# browser tests check the pages' behaviour, which neither the sanitizers nor
+# the engine change, and test_cases_web drives the same forms in every pass.
+e2e_pass() {
+	out="$LOG/e2e-$1.out"
+	: >"$out"
 	for t in tests/e2e/test_*.sh; do
-		KCERT="$PWD/$bin" sh "$t" >"$LOG/e2e.log" 2>&1
-		sed "s|^e2e \([^:]*\):|e2e \1 ($bin):|" "$LOG/e2e.log" | grep -E 'passed, [0-9]+ failed|^FAIL|ERROR|runtime error' | head -n 40
-		tally "$LOG/e2e.log"
+		case "$t" in *test_browser*) [ -n "${3:-}" ] && continue ;; esac
+		tlog="$LOG/e2e-$1-$(basename "$t" .sh).log"
+		KCERT="$PWD/$2" sh "$t" >"$tlog" 2>&1
+		sed "s|^e2e \([^:]*\):|e2e \1 ($2):|" "$tlog" | grep -E 'passed, [0-9]+ failed|^FAIL|ERROR|runtime error' |
+			head -n 40 >>"$out"
 	done
-done
+}
 
-# The same end-to-end suite on PostgreSQL: a throwaway cluster on a Unix socket.
+# The gcc build first, alone; then the ASan+UBSan build and the PostgreSQL
+# pass side by side (most of an e2e test's time is waiting on servers).
+e2e_pass gcc build/kcert
+cat "$LOG/e2e-gcc.out"
+tally "$LOG/e2e-gcc.out"
+[ -x build/asan/kcert ] && e2e_pass asan build/asan/kcert no-browser &
+ASAN_PASS=$!
 PGDIR=$(mktemp -d /tmp/kcert-pg.XXXXXX)
 if KCERT_TEST_PG=$(sh tests/pg.sh start "$PGDIR" 2>"$LOG/pg.log"); then
-	export KCERT_TEST_PG
-	for t in tests/e2e/test_*.sh; do
-		KCERT="$PWD/build/kcert" sh "$t" >"$LOG/e2e.log" 2>&1
-		grep -E 'passed, [0-9]+ failed|^FAIL' "$LOG/e2e.log" | head -n 40
-		tally "$LOG/e2e.log"
-	done
-	unset KCERT_TEST_PG
+	(export KCERT_TEST_PG; e2e_pass pg build/kcert no-browser)
+	sed 's/^e2e \([^ ]*\) \[postgresql\] (build\/kcert):/e2e \1 [postgresql]:/' "$LOG/e2e-pg.out" >"$LOG/e2e-pg.out2"
 	sh tests/pg.sh stop "$PGDIR"
+	wait $ASAN_PASS
+	cat "$LOG/e2e-asan.out" "$LOG/e2e-pg.out2"
+	tally "$LOG/e2e-asan.out"
+	tally "$LOG/e2e-pg.out2"
 else
+	wait $ASAN_PASS
+	cat "$LOG/e2e-asan.out"
+	tally "$LOG/e2e-asan.out"
 	echo "postgresql: 0 passed, 1 failed (could not start a cluster)"
 	cat "$LOG/pg.log"
 	total_fail=$((total_fail + 1))
