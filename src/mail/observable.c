@@ -55,6 +55,17 @@ static int is_alnum_byte(char c)
 	return isalnum((unsigned char)c) || (unsigned char)c >= 0x80;
 }
 
+/* The forms kc_refang knows, as it knows them (case matters). */
+static int kc_refang_form(const char *b)
+{
+	static const char *const forms[] = { "[.]", "(.)", "[dot]", "(dot)", "[:]", "[://]" };
+
+	for (size_t i = 0; i < KC_ARRAY_LEN(forms); i++)
+		if (!strncmp(b, forms[i], strlen(forms[i])))
+			return 1;
+	return 0;
+}
+
 /*
  * The forms kc_refang leaves: hxxp in any case, fxp, [@] (@) [at] (at) {at}, and
  * bracketed dots and colons with white space around them ("bergen [dot]
@@ -77,13 +88,18 @@ static void refang_more(char *s)
 		size_t k;
 		int between;
 
-		if (!strncasecmp(r, "hxxp", 4) || !strncasecmp(r, "fxp://", 6)) {
+		if ((*r == 'h' || *r == 'H' || *r == 'f' || *r == 'F') &&
+		    (!strncasecmp(r, "hxxp", 4) || !strncasecmp(r, "fxp://", 6))) {
 			int ftp = r[0] == 'f' || r[0] == 'F';
 
 			*w++ = ftp ? 'f' : 'h';
 			*w++ = 't';
 			*w++ = ftp ? 'p' : 't';
 			r += 3;
+			continue;
+		}
+		if (*b != ' ' && *b != '\t' && *b != '[' && *b != '(' && *b != '{') {
+			*w++ = *r++;
 			continue;
 		}
 		while (*b == ' ' || *b == '\t')
@@ -102,6 +118,11 @@ static void refang_more(char *s)
 		after = b + strlen(brackets[k].from);
 		for (e = after; *e == ' ' || *e == '\t'; e++)
 			;
+		if (b == r && (e == after || !(w > s && is_alnum_byte(w[-1]) && is_alnum_byte(*e))) &&
+		    kc_refang_form(b)) {
+			*w++ = *r++; /* kc_refang's own: left to it */
+			continue;
+		}
 		/* White space around the brackets, and any "at", count only between
 		 * word characters: "kari [at] bergen.no", not "se (at) slutten :". */
 		between = w > s && is_alnum_byte(w[-1]) && is_alnum_byte(*e);
@@ -114,6 +135,16 @@ static void refang_more(char *s)
 		r = e;
 	}
 	*w = '\0';
+}
+
+/* Whether kc_refang has work in s: it looks at every byte, so it is called
+ * only for text with one of its forms left in it. */
+static int defanged(const char *s)
+{
+	for (const char *p = strpbrk(s, "[("); p; p = strpbrk(p + 1, "[("))
+		if (kc_refang_form(p))
+			return 1;
+	return strstr(s, "hxxp") || strstr(s, "hXXp");
 }
 
 /* ---- characters ---- */
@@ -617,7 +648,8 @@ int kc_observables_extract(const char *text, size_t len, size_t max, kc_observab
 		buf[k] = text[k] ? text[k] : ' ';
 	buf[len] = '\0';
 	refang_more(buf);
-	kc_refang(buf);
+	if (defanged(buf))
+		kc_refang(buf);
 	s.t = buf;
 	s.n = strlen(buf);
 	while (i < s.n && !s.oom && s.count < s.max) {
