@@ -326,38 +326,36 @@ static int iconv_to_utf8(const char *cs, const char *in, size_t len, kc_buf *tmp
 	return ok ? 0 : -1;
 }
 
+static int from_cp1252(const char *in, size_t len, kc_buf *out)
+{
+	kc_buf tmp;
+	int rc;
+
+	kc_buf_init(&tmp, len * 3 + 16);
+	rc = cp1252_to_utf8(in, len, &tmp);
+	if (!rc)
+		rc = kc_utf8_clean(kc_buf_str(&tmp), tmp.len, 0, out);
+	kc_buf_release(&tmp);
+	return rc;
+}
+
 int kc_charset_to_utf8(const char *charset, const char *in, size_t len, kc_buf *out, int *fallback)
 {
-	int multi, rc = 0;
+	int declared = charset && *charset, multi, rc = 0;
 	kc_buf tmp;
 
 	*fallback = 0;
-	if (!charset || !*charset || ascii_or_utf8(charset)) {
-		if (utf8_valid(in, len, &multi))
-			return kc_utf8_clean(in, len, 0, out);
-		/* Eight-bit bytes that are not UTF-8: the charset was left out or is wrong. */
-		*fallback = 1;
-	} else if (meaningless(charset)) {
-		if (utf8_valid(in, len, &multi)) {
-			*fallback = multi;
-			return kc_utf8_clean(in, len, 0, out);
-		}
-		*fallback = 1;
-	} else if (latin1_family(charset)) {
+	if (declared && latin1_family(charset)) {
 		/* UTF-8 labelled Latin-1 (mail clients do it): read it as what it is. */
-		if (!utf8_valid(in, len, &multi) || !multi) {
-			kc_buf_init(&tmp, len * 3 + 16);
-			rc = cp1252_to_utf8(in, len, &tmp);
-			if (!rc)
-				rc = kc_utf8_clean(kc_buf_str(&tmp), tmp.len, 0, out);
-			kc_buf_release(&tmp);
-			return rc;
+		if (utf8_valid(in, len, &multi) && multi) {
+			*fallback = 1;
+			return kc_utf8_clean(in, len, 0, out);
 		}
-		*fallback = 1;
-		return kc_utf8_clean(in, len, 0, out);
-	} else {
+		return from_cp1252(in, len, out);
+	}
+	if (declared && !ascii_or_utf8(charset) && !meaningless(charset)) {
 		kc_buf_init(&tmp, len * 6 + 64);
-		if (iconv_to_utf8(charset, in, len, &tmp, &rc) == 0 && utf8_valid(tmp.ptr ? tmp.ptr : "", tmp.len, &multi)) {
+		if (!iconv_to_utf8(charset, in, len, &tmp, &rc) && utf8_valid(kc_buf_str(&tmp), tmp.len, &multi)) {
 			rc = kc_utf8_clean(kc_buf_str(&tmp), tmp.len, 0, out);
 			kc_buf_release(&tmp);
 			return rc;
@@ -365,17 +363,16 @@ int kc_charset_to_utf8(const char *charset, const char *in, size_t len, kc_buf *
 		kc_buf_release(&tmp);
 		if (rc == KC_ENOMEM)
 			return rc;
-		rc = 0;
-		*fallback = 1;
-		if (utf8_valid(in, len, &multi))
-			return kc_utf8_clean(in, len, 0, out);
 	}
-	kc_buf_init(&tmp, len * 3 + 16);
-	rc = cp1252_to_utf8(in, len, &tmp);
-	if (!rc)
-		rc = kc_utf8_clean(kc_buf_str(&tmp), tmp.len, 0, out);
-	kc_buf_release(&tmp);
-	return rc;
+	/* Undeclared, UTF-8 or ASCII, a name that says nothing, or bytes the
+	 * declared charset cannot read: UTF-8 when they are, else windows-1252. */
+	if (utf8_valid(in, len, &multi)) {
+		if (declared && !ascii_or_utf8(charset))
+			*fallback = meaningless(charset) ? multi : 1;
+		return kc_utf8_clean(in, len, 0, out);
+	}
+	*fallback = 1;
+	return from_cp1252(in, len, out);
 }
 
 static int hexval(char c)
