@@ -1,6 +1,9 @@
 /* Unit tests: incoming mail (src/mail/mime.c, html.c, charset.c, tag.c) on the
  * .eml corpus in tests/fixtures/mail/ and on messages built here. */
 #include "../test.h"
+
+#include <pthread.h>
+
 #include "base/buf.h"
 #include "mail/charset.h"
 #include "mail/html.h"
@@ -659,6 +662,53 @@ static void alternative_empty_plain(void **state)
 	kc_mail_free(m);
 }
 
+/* ---- threads ---- */
+
+struct job {
+	const char *raw;
+	size_t len;
+	size_t body_len, natt;
+	int fails;
+};
+
+static void *parse_many(void *arg)
+{
+	struct job *j = arg;
+
+	for (int i = 0; i < 40; i++) {
+		kc_mail *m = NULL;
+		kc_err err;
+
+		if (kc_mail_parse(j->raw, j->len, NULL, &m, &err) || m->body_len != j->body_len ||
+		    m->nattachments != j->natt || strcmp(m->attachments[1].sha256,
+							 "25b3dc61fb2eee97d1d2f1ac442c8df8f4146bd2e9f4fd090854b91fad649d68"))
+			j->fails++;
+		kc_mail_free(m);
+	}
+	return NULL;
+}
+
+static void threads(void **state)
+{
+	size_t len;
+	char *raw = load("06-forwarded.eml", &len);
+	kc_mail *m = parse_mem(raw, len, NULL);
+	struct job jobs[4];
+	pthread_t t[4];
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (struct job){ raw, len, m->body_len, m->nattachments, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, parse_many, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(jobs[i].fails, 0);
+	}
+	kc_mail_free(m);
+	free(raw);
+}
+
 /* ---- HTML to text ---- */
 
 static void html_text(void **state)
@@ -893,6 +943,7 @@ int main(void)
 		cmocka_unit_test(file_names),
 		cmocka_unit_test(deep_and_wide),
 		cmocka_unit_test(alternative_empty_plain),
+		cmocka_unit_test(threads),
 		cmocka_unit_test(html_text),
 		cmocka_unit_test(html_full),
 		cmocka_unit_test(charsets),
