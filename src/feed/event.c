@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/ip.h"
 #include "base/kc.h"
 
 static void fill_event(kc_stmt *s, void *rec)
@@ -37,27 +38,46 @@ static void fill_event(kc_stmt *s, void *rec)
 	e->seen = kc_stmt_int(s, 15);
 }
 
+#define EVENT_SELECT                                                                                               \
+	"SELECT e.id, COALESCE(e.org_id, 0), COALESCE(o.slug, ''), e.feed_name, e.report, e.taxonomy, e.type, "    \
+	"e.identifier, COALESCE(e.source_ip, ''), e.source_port, COALESCE(e.source_asn, 0), "                     \
+	"COALESCE(e.source_fqdn, ''), e.time_source, e.time_last, e.time_observation, e.seen, e.tlp "              \
+	"FROM event e LEFT JOIN org o ON o.id = e.org_id "                                                         \
+	"WHERE (? = 0 OR e.org_id = ?) AND (CAST(? AS TEXT) IS NULL OR e.identifier = ?) "                         \
+	"AND (CAST(? AS TEXT) IS NULL OR e.time_source >= ?) "
+#define EVENT_ORDER "ORDER BY e.time_source DESC, e.id DESC LIMIT ? OFFSET ?"
+
 int kc_event_list(kc_store *st, const kc_event_filter *f, kc_event **out, size_t *n, kc_err *err)
 {
-	char under[300] = "";
+	int64_t limit = (int64_t)(f->limit ? f->limit : 1000), offset = (int64_t)f->offset;
+	char under[300] = "", prefix[KC_CIDR_STRLEN];
 	kc_stmt *s;
 	int rc;
 
-	if (f->address)
-		snprintf(under, sizeof(under), "%%.%s", f->address);
+	if (f->address && strchr(f->address, '/')) {
+		/* A prefix finds the events inside it: inet and its GiST index on
+		 * PostgreSQL (migration 007), kc_in_prefix on SQLite. */
+		kc_cidr net;
 
-	rc = kc_store_query(st, err, &s,
-			    "SELECT e.id, COALESCE(e.org_id, 0), COALESCE(o.slug, ''), e.feed_name, e.report, e.taxonomy, "
-			    "e.type, e.identifier, COALESCE(e.source_ip, ''), e.source_port, COALESCE(e.source_asn, 0), "
-			    "COALESCE(e.source_fqdn, ''), e.time_source, e.time_last, e.time_observation, e.seen, e.tlp "
-			    "FROM event e LEFT JOIN org o ON o.id = e.org_id "
-			    "WHERE (? = 0 OR e.org_id = ?) AND (CAST(? AS TEXT) IS NULL OR e.identifier = ?) "
-			    "AND (CAST(? AS TEXT) IS NULL OR e.time_source >= ?) "
-			    "AND (CAST(? AS TEXT) IS NULL OR e.source_ip = ? OR e.source_fqdn = ? OR e.source_fqdn LIKE ?) "
-			    "ORDER BY e.time_source DESC, e.id DESC LIMIT ? OFFSET ?",
-			    "iitttt" "ttttii", f->org_id, f->org_id, f->identifier, f->identifier, f->since, f->since,
-			    f->address, f->address, f->address, under, (int64_t)(f->limit ? f->limit : 1000),
-			    (int64_t)f->offset);
+		if (kc_cidr_parse(f->address, strlen(f->address), &net, 0, err))
+			return KC_EINVAL;
+		kc_cidr_format(&net, prefix);
+		rc = kc_store_query(st, err, &s,
+				    !strcmp(kc_store_engine(st), "postgresql")
+					    ? EVENT_SELECT "AND CAST(e.source_ip AS inet) <<= CAST(? AS cidr) " EVENT_ORDER
+					    : EVENT_SELECT "AND kc_in_prefix(e.source_ip, ?) " EVENT_ORDER,
+				    "iitttt" "tii", f->org_id, f->org_id, f->identifier, f->identifier, f->since, f->since, prefix,
+				    limit, offset);
+	} else {
+		/* An address, a host name, or a domain and the names under it. */
+		if (f->address)
+			snprintf(under, sizeof(under), "%%.%s", f->address);
+		rc = kc_store_query(st, err, &s,
+				    EVENT_SELECT "AND (CAST(? AS TEXT) IS NULL OR e.source_ip = ? OR e.source_fqdn = ? "
+						 "OR e.source_fqdn LIKE ?) " EVENT_ORDER,
+				    "iitttt" "ttttii", f->org_id, f->org_id, f->identifier, f->identifier, f->since, f->since,
+				    f->address, f->address, f->address, under, limit, offset);
+	}
 	if (rc)
 		return rc;
 	return kc_store_collect(s, sizeof(**out), fill_event, (void **)out, n, err);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/ip.h"
 #include "store/store.h"
 #include "base/kc.h"
 
@@ -60,6 +61,25 @@ static int sq_exec_script(kc_store *st, const char *sql, kc_err *err)
 	return KC_OK;
 }
 
+/* kc_in_prefix(ADDRESS, PREFIX): 1 when the address (or prefix) lies within
+ * the prefix: what PostgreSQL's inet <<= cidr does, for the same queries. */
+static void fn_in_prefix(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *a = (const char *)sqlite3_value_text(argv[0]), *p = (const char *)sqlite3_value_text(argv[1]);
+	kc_cidr outer, inner;
+	kc_ip ip;
+
+	(void)argc;
+	if (!a || !p || kc_cidr_parse(p, strlen(p), &outer, 0, NULL)) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (strchr(a, '/'))
+		sqlite3_result_int(ctx, !kc_cidr_parse(a, strlen(a), &inner, 0, NULL) && kc_cidr_covers(&outer, &inner));
+	else
+		sqlite3_result_int(ctx, !kc_ip_parse(a, strlen(a), &ip, NULL) && kc_cidr_contains(&outer, &ip));
+}
+
 static int sq_open(kc_store *st, const char *target, kc_err *err)
 {
 	static const char pragmas[] = "PRAGMA journal_mode = WAL;"
@@ -87,6 +107,8 @@ static int sq_open(kc_store *st, const char *target, kc_err *err)
 	sqlite3_db_config(d->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(d->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
 	sqlite3_db_config(d->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+	sqlite3_create_function(d->db, "kc_in_prefix", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				fn_in_prefix, NULL, NULL);
 	rc = sq_exec_script(st, pragmas, err);
 	if (rc) {
 		kc_err_prefix(err, _("cannot open database %s"), target);

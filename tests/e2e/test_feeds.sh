@@ -47,6 +47,12 @@ run "$KCERT" event list --format csv
 expect_out "192.0.2.77,,,,other,blacklist,blacklisted-ip,blocks" "the list's events carry the feed's name"
 expect_out "198.51.100.9,,,,other,blacklist,blacklisted-ip,blocks" "a defanged URL's host is attributed"
 expect_out "192.0.2.10,3389,rdp1.oslo.example,64500,vulnerable,vulnerable-system,open-rdp,ss-rdp" "the report's events"
+run "$KCERT" event list --address 192.0.2.0/28 --format csv
+expect_out "192.0.2.10,3389" "event list --address PREFIX finds the addresses inside it"
+expect_out "192.0.2.11,3389" "all of them"
+expect_no_out "192.0.2.77|198.51.100" "and none outside"
+run "$KCERT" event list --address 192.0.2.0/99 --format csv
+expect_rc 2 "a bad prefix is an error, not an empty answer"
 run "$KCERT" event list --address oslo.example --format csv
 expect_out "rdp1.oslo.example" "event list --address finds host names under a domain"
 expect_no_out "192.0.2.11|192.0.2.77" "and nothing else"
