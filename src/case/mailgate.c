@@ -101,7 +101,7 @@ static int store_attachments(kc_store *st, int64_t case_id, int64_t mail_id, con
 		rc = kc_store_exec(st, err, NULL,
 				   "INSERT INTO attachment (case_id, mail_id, name, content_type, size, sha256, kept, data) "
 				   "VALUES (NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?)",
-				   "iittiiit", case_id, mail_id, a->filename ? a->filename : "", a->content_type ? a->content_type : "",
+				   "iittitit", case_id, mail_id, a->filename ? a->filename : "", a->content_type ? a->content_type : "",
 				   (int64_t)a->size, a->sha256, (int64_t)(a->data != NULL), b64);
 		free(b64);
 	}

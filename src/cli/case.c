@@ -229,6 +229,20 @@ static int case_show(struct kc_cli *cli, const kc_actor *a, int argc, char **arg
 			printf(_("\nObservables:\n"));
 		printf("  %-7s %s\n", d.observables[i].kind, d.observables[i].value);
 	}
+	{
+		kc_case_attachment *att = NULL;
+		size_t natt = 0;
+
+		if (!kc_case_attachments(cli->st, a, id, &att, &natt, &err))
+			for (size_t i = 0; i < natt; i++) {
+				if (!i)
+					printf(_("\nAttachments:\n"));
+				printf("  #%lld %s (%s, %lld bytes, SHA-256 %s)%s\n", (long long)att[i].id, att[i].name,
+				       att[i].content_type, (long long)att[i].size, att[i].sha256,
+				       att[i].kept ? "" : _(" not kept: over the size limit"));
+			}
+		free(att);
+	}
 	for (size_t i = 0; i < d.nlinks; i++) {
 		if (!i)
 			printf(_("\nRelated cases (shared observables):\n"));

@@ -27,7 +27,10 @@ static const struct {
 	{ "nsm-ncsc", "cert", "NSM Nasjonalt cybersikkerhetssenter (NCSC)", 0 },
 	{ "helsecert", "cert", "HelseCERT (Norsk helsenett)", 0 },
 	{ "kraftcert", "cert", "KraftCERT", 0 },
-	{ "politiet", "authority", "Politiet", 0 },
+	{ "nfcert", "cert", "Nordic Financial CERT", 0 },
+	{ "ekomcert", "cert", "EkomCERT (Nasjonal kommunikasjonsmyndighet)", 0 },
+	{ "sikt-cert", "cert", "Sikt – Kunnskapssektorens tjenesteleverandør (cybersikkerhetssenter)", 0 },
+	{ "politiet", "authority", "Politiet (NC3, Nasjonalt cyberkrimsenter)", 0 },
 	{ "datatilsynet", "authority", "Datatilsynet", 0 },
 };
 

@@ -25,6 +25,7 @@ expect_out "vi ser pålogginger fra 198.51.100.77 mot lønnssystemet" "the ISO-8
 expect_out "ip +198.51.100.77" "observables come from the mail"
 expect_out "url +https://login-bergen.example.net/" "defanged ones too"
 expect_out "Attachment: innlogging.csv \(32 bytes, SHA-256 " "the attachment is recorded with its size and hash"
+expect_out "  #1 innlogging.csv \(text/csv, 32 bytes, SHA-256 [0-9a-f]{64}\)$" "case show lists the attachment"
 run db_sql "SELECT 1"
 if [ "$T_ENGINE" = sqlite ]; then
 	att=$(sqlite3 "$KCERT_DB" "SELECT name || ' ' || size || ' ' || kept FROM attachment")
