@@ -44,7 +44,8 @@ static void fill_event(kc_stmt *s, void *rec)
 	"COALESCE(e.source_fqdn, ''), e.time_source, e.time_last, e.time_observation, e.seen, e.tlp "              \
 	"FROM event e LEFT JOIN org o ON o.id = e.org_id "                                                         \
 	"WHERE (? = 0 OR e.org_id = ?) AND (CAST(? AS TEXT) IS NULL OR e.identifier = ?) "                         \
-	"AND (CAST(? AS TEXT) IS NULL OR e.time_source >= ?) "
+	"AND (CAST(? AS TEXT) IS NULL OR e.time_source >= ?) "                                                     \
+	"AND (? = 0 OR e.id IN (SELECT event_id FROM notice_event WHERE notice_id = ?)) "
 #define EVENT_ORDER "ORDER BY e.time_source DESC, e.id DESC LIMIT ? OFFSET ?"
 
 int kc_event_list(kc_store *st, const kc_event_filter *f, kc_event **out, size_t *n, kc_err *err)
@@ -66,8 +67,8 @@ int kc_event_list(kc_store *st, const kc_event_filter *f, kc_event **out, size_t
 				    !strcmp(kc_store_engine(st), "postgresql")
 					    ? EVENT_SELECT "AND CAST(e.source_ip AS inet) <<= CAST(? AS cidr) " EVENT_ORDER
 					    : EVENT_SELECT "AND kc_in_prefix(e.source_ip, ?) " EVENT_ORDER,
-				    "iitttt" "tii", f->org_id, f->org_id, f->identifier, f->identifier, f->since, f->since, prefix,
-				    limit, offset);
+				    "iitttt" "ii" "tii", f->org_id, f->org_id, f->identifier, f->identifier, f->since, f->since,
+				    f->notice_id, f->notice_id, prefix, limit, offset);
 	} else {
 		/* An address, a host name, or a domain and the names under it. */
 		if (f->address)
@@ -75,8 +76,8 @@ int kc_event_list(kc_store *st, const kc_event_filter *f, kc_event **out, size_t
 		rc = kc_store_query(st, err, &s,
 				    EVENT_SELECT "AND (CAST(? AS TEXT) IS NULL OR e.source_ip = ? OR e.source_fqdn = ? "
 						 "OR e.source_fqdn LIKE ?) " EVENT_ORDER,
-				    "iitttt" "ttttii", f->org_id, f->org_id, f->identifier, f->identifier, f->since, f->since,
-				    f->address, f->address, f->address, under, limit, offset);
+				    "iitttt" "ii" "ttttii", f->org_id, f->org_id, f->identifier, f->identifier, f->since,
+				    f->since, f->notice_id, f->notice_id, f->address, f->address, f->address, under, limit, offset);
 	}
 	if (rc)
 		return rc;

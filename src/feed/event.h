@@ -30,7 +30,8 @@ typedef struct kc_event_filter {
 	int64_t org_id;		  /* 0: every organisation */
 	const char *identifier;	  /* classification.identifier, or NULL */
 	const char *since;	  /* time.source >= since (ISO 8601), or NULL */
-	const char *address;	  /* source.ip, or source.fqdn or a name under it, or NULL */
+	const char *address;	  /* source.ip, or source.fqdn or a name under it, or a prefix, or NULL */
+	int64_t notice_id;	  /* only the events that went into this notice; 0: any */
 	size_t limit, offset;	  /* limit 0: 1000 */
 } kc_event_filter;
 

@@ -468,9 +468,9 @@ static void notices_section(kc_req *r, const kc_org *o)
 	for (size_t i = 0; i < n; i++) {
 		char tm[KC_TIME_STRLEN];
 
-		kc_buf_adds(b, "<tr><td>");
+		kc_buf_addf(b, "<tr><td><a href=\"/orgs/%s/notices/%lld\">", o->slug, (long long)v[i].id);
 		kc_html(b, v[i].ref);
-		kc_buf_addf(b, "</td><td>%s</td><td>", kc_time_oslo(v[i].created_at, tm));
+		kc_buf_addf(b, "</a></td><td>%s</td><td>", kc_time_oslo(v[i].created_at, tm));
 		kc_html(b, v[i].rcpt);
 		kc_buf_addf(b, "</td><td>%lld%s</td><td>", (long long)v[i].events, v[i].high ? T(", urgent") : "");
 		kc_html(b, v[i].state);
@@ -488,6 +488,54 @@ static void notices_section(kc_req *r, const kc_org *o)
 	}
 	kc_buf_adds(b, "</tbody></table>");
 	free(v);
+}
+
+/* One notice: to whom, its state, and the events that went into it. */
+static void page_notice(kc_req *r, const char *ref, long long id)
+{
+	kc_event_filter f = { .notice_id = id, .limit = 1000 };
+	kc_event *v = NULL;
+	kc_notice_info n;
+	kc_buf *b = &r->out;
+	size_t nv = 0;
+	kc_err err;
+	char tm[KC_TIME_STRLEN];
+
+	if (kc_notice_get(r->st, id, NULL, &n, &err) || strcmp(n.org, ref) || r->user.role == KC_ROLE_PARTNER ||
+	    !kc_may_read(&r->user, n.org_id, KC_TLP_AMBER, NULL) || kc_event_list(r->st, &f, &v, &nv, &err)) {
+		r->status = 404;
+		head(r, T("Not found"));
+		kc_buf_addf(b, "<h1>%s</h1>", T("Not found"));
+		return foot(r);
+	}
+	head(r, n.ref);
+	kc_buf_adds(b, "<h1>");
+	kc_html(b, n.ref);
+	tlp_label(b, KC_TLP_AMBER);
+	kc_buf_addf(b, "</h1><dl><dt>%s</dt><dd>", T("Organisation"));
+	kc_html(b, n.org_name);
+	kc_buf_addf(b, "</dd><dt>%s</dt><dd>", T("Recipient"));
+	kc_html(b, n.rcpt);
+	kc_buf_addf(b, "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>", T("Created"), kc_time_oslo(n.created_at, tm), T("State"));
+	kc_html(b, n.state);
+	kc_buf_addf(b, "</dd></dl><h2>%s</h2><table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		    T("Events in this notice"), T("Time"), T("Identifier"), T("Address"), T("Host name"));
+	for (size_t i = 0; i < nv; i++) {
+		kc_buf_addf(b, "<tr><td>%s</td><td>", kc_time_oslo(v[i].time_source, tm));
+		kc_html(b, v[i].identifier);
+		kc_buf_adds(b, "</td><td>");
+		kc_html(b, v[i].ip);
+		if (v[i].port >= 0)
+			kc_buf_addf(b, " :%lld", (long long)v[i].port);
+		kc_buf_adds(b, "</td><td>");
+		kc_html(b, v[i].fqdn);
+		kc_buf_adds(b, "</td></tr>");
+	}
+	kc_buf_adds(b, "</tbody></table>");
+	free(v);
+	r->status = 200;
+	foot(r);
 }
 
 static void notice_ack_form(kc_req *r, const char *ref, long long id)
@@ -806,13 +854,17 @@ void kc_ui_route(kc_req *r)
 			ref[slash - ref] = '\0';
 			return contact_form(r, ref, 0, 1);
 		}
-		if (slash && !strncmp(slash, "/notices/", 9) && post) {
+		if (slash && !strncmp(slash, "/notices/", 9) && (get || post)) {
 			char *end;
 			long long id = strtoll(slash + 9, &end, 10);
 
-			if (!strcmp(end, "/ack") && id > 0) {
+			if (post && !strcmp(end, "/ack") && id > 0) {
 				ref[slash - ref] = '\0';
 				return notice_ack_form(r, ref, id);
+			}
+			if (get && !*end && id > 0) {
+				ref[slash - ref] = '\0';
+				return page_notice(r, ref, id);
 			}
 		}
 		if (slash && !strncmp(slash, "/contacts/", 10) && (get || post)) {

@@ -109,6 +109,12 @@ curl -s -c "$T_DIR/jar" -b "$T_DIR/jar" --data "csrf=$csrf&name=ana&password=$pw
 run curl -s -b "$T_DIR/jar" "$URL/orgs/oslo?address=192.0.2.11"
 expect_out "$OSLO_REF" "the organisation page lists its notices"
 expect_out 'href="/api/v1/events\?format=csv&amp;org=oslo&amp;address=192.0.2.11"' "export links carry the filter"
+NID=$(printf '%s\n' "$OUT" | grep -o 'href="/orgs/oslo/notices/[0-9]*"' | head -n 1 | grep -o '[0-9]*')
+run curl -s -b "$T_DIR/jar" "$URL/orgs/oslo/notices/$NID"
+expect_out "$OSLO_REF" "a notice has its own page"
+expect_out ">192.0.2.50<|>192.0.2.50 :" "listing the events that went into it"
+expect_out "avalanche-andromeda" "with their identifiers"
+expect_no_out "198.51.100" "and nothing of another notice"
 expect_out '192.0.2.11' "the filtered event shows"
 expect_no_out '>192.0.2.10<' "the others do not"
 t_end
