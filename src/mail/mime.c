@@ -230,9 +230,7 @@ static void first_addr(ctx *c, InternetAddressList *list, kc_mail_addr *a)
 
 static const char *header(GMimeObject *o, const char *name)
 {
-	const char *v = g_mime_object_get_header(o, name);
-
-	return v ? v : NULL;
+	return g_mime_object_get_header(o, name);
 }
 
 /* Message ids of a References or In-Reply-To header, without <>. */
