@@ -89,6 +89,7 @@ e2e_pass() {
 e2e_pass gcc build/kcert
 cat "$LOG/e2e-gcc.out"
 tally "$LOG/e2e-gcc.out"
+: >"$LOG/e2e-asan.out"
 [ -x build/asan/kcert ] && e2e_pass asan build/asan/kcert no-browser &
 ASAN_PASS=$!
 PGDIR=$(mktemp -d /tmp/kcert-pg.XXXXXX)
