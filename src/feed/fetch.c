@@ -159,6 +159,12 @@ int kc_ingest_format(kc_store *st, const kc_registry *reg, const char *format, c
 		return kc_ingest_file(st, reg, path, o, rep, err);
 	if (!strcmp(format, "list"))
 		return kc_ingest_list(st, reg, path, o, rep, err);
+	if (!strcmp(format, "stix"))
+		return kc_ingest_stix(st, reg, path, o, rep, err);
+	if (!strcmp(format, "misp"))
+		return kc_ingest_misp(st, reg, path, o, rep, err);
+	if (!strcmp(format, "csv"))
+		return kc_ingest_csv(st, reg, path, o, rep, err);
 	return kc_err_set(err, KC_EINVAL, _("%s: the format is shadowserver, list, stix, misp or csv"), format);
 }
 
@@ -302,7 +308,7 @@ static int record(kc_store *st, const kc_feed *f, const char *status, const char
 static int fetch_one(kc_store *st, const kc_feed *f, const char *spool, kc_fetch_result *r, kc_err *err)
 {
 	char dir[1024], path[1400], base[256], stamp[KC_TIME_STRLEN], why[600] = "", cls[3][80], quarantine[1100];
-	kc_ingest_opts o = { .feed = f->name, .quarantine = quarantine };
+	kc_ingest_opts o = { .feed = f->name, .quarantine = quarantine, .mapping = f->mapping[0] ? f->mapping : NULL };
 	kc_registry *reg = NULL;
 	kc_ingest_report rep;
 	kc_err e;

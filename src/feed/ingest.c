@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/csv.h"
 #include "base/domain.h"
@@ -59,6 +60,9 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 	size_t nhdr = 0;
 	kc_sink s;
 	kc_err e;
+	uint64_t total = 0;
+	size_t records = 0;
+	struct stat sb;
 	int rc, first = 1;
 
 	memset(rep, 0, sizeof(*rep));
@@ -85,7 +89,11 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 	rc = kc_csv_open_file(&csv, f, NULL, err);
 	if (rc)
 		goto out;
+	if (o->progress && !fstat(fileno(f), &sb))
+		total = (uint64_t)sb.st_size;
 	while ((rc = kc_csv_next(csv, &rec, &e)) != 0) {
+		if (o->progress && ++records % 1024 == 0)
+			o->progress(o->progress_arg, (uint64_t)ftello(f), total, rep->lines);
 		const char *ts, *ipf, *portf, *asnf, *fqdnf, *urlf, *tag;
 		char fqdn[KC_DOMAIN_MAX], when[KC_TIME_STRLEN], ipbuf[KC_CIDR_STRLEN], why[KC_ERR_MSG_MAX];
 		kc_sink_event ev = { .port = -1 };

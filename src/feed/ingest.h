@@ -29,8 +29,7 @@ typedef struct kc_ingest_opts {
 	 * Called now and then while a file is read (every few thousand records):
 	 * done of total units (bytes for CSV formats, objects or attributes for
 	 * JSON once parsed) and the records read so far. The caller decides
-	 * whether and how often to show it. NULL: none. (kc_ingest_file, the
-	 * Shadowserver reader, does not call it yet.)
+	 * whether and how often to show it. NULL: none.
 	 */
 	void (*progress)(void *arg, uint64_t done, uint64_t total, size_t records);
 	void *progress_arg;

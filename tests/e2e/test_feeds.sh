@@ -27,6 +27,12 @@ run "$KCERT" feed add blocks "$BASE/block.txt" --format list --classification ot
 expect_rc 0 "a list feed is added"
 run "$KCERT" feed add broken "$BASE/missing.csv" --report scan_rdp --every 1h
 expect_rc 0 "a feed whose URL will fail is added"
+mkdir -p "$T_DIR/www/stix"
+cat > "$T_DIR/www/stix/bundle.json" <<'JSON'
+{"type":"bundle","id":"bundle--1","objects":[{"type":"indicator","spec_version":"2.1","id":"indicator--a1","created":"2026-11-27T10:00:00Z","modified":"2026-11-27T10:00:00Z","valid_from":"2026-11-27T10:00:00Z","pattern_type":"stix","pattern":"[ipv4-addr:value = '198.51.100.66']","indicator_types":["compromised"]}]}
+JSON
+run "$KCERT" feed add partner-stix "$BASE/stix/bundle.json" --format stix --every 1h
+expect_rc 0 "a STIX feed is added"
 run "$KCERT" feed add bad ftp://example.invalid/x.csv
 expect_rc 2 "only http and https"
 run "$KCERT" feed add blocks2 "$BASE/block.txt" --format list
@@ -38,7 +44,7 @@ run "$KCERT" feed add quick "$BASE/x.csv" --every 10s
 expect_rc 2 "at most every minute"
 
 run "$KCERT" worker --once
-expect_out "Feeds: 2 fetched \(0 unchanged\), 1 failed, 5 new events" "the worker fetches every due feed; one failure does not stop the others"
+expect_out "Feeds: 3 fetched \(0 unchanged\), 1 failed, 6 new events" "the worker fetches every due feed, in every format; one failure does not stop the others"
 run "$KCERT" feed list --format csv
 expect_out "^blocks,list,21600,.*,2026-11-28T12:00:00Z,2026-11-28T06:00:00Z,quarantined,2," "the list feed: next fetch in 6 h, one line quarantined, two events"
 expect_out "^ss-rdp,shadowserver,86400,.*,2026-11-29T06:00:00Z,2026-11-28T06:00:00Z,ok,3," "the Shadowserver feed: three events (the fourth is nobody's)"
@@ -46,6 +52,7 @@ expect_out "^broken,shadowserver,3600,.*,failed,0,.*404" "the failed feed shows 
 run "$KCERT" event list --format csv
 expect_out "192.0.2.77,,,,other,blacklist,blacklisted-ip,blocks" "the list's events carry the feed's name"
 expect_out "198.51.100.9,,,,other,blacklist,blacklisted-ip,blocks" "a defanged URL's host is attributed"
+expect_out "198.51.100.66,,,,intrusions,system-compromise,.*,partner-stix" "the STIX feed's indicator is an event"
 expect_out "192.0.2.10,3389,rdp1.oslo.example,64500,vulnerable,vulnerable-system,open-rdp,ss-rdp" "the report's events"
 run "$KCERT" event list --address 192.0.2.0/28 --format csv
 expect_out "192.0.2.10,3389" "event list --address PREFIX finds the addresses inside it"
@@ -70,7 +77,7 @@ expect_rc 1 "feed fetch now: the changed list is ingested (and its bad line quar
 expect_out "Feed blocks: fetched, 1 new events" "only the new address is a new event"
 export KCERT_NOW=2026-11-29T07:00:00Z
 run "$KCERT" worker --once
-expect_out "Feeds: 3 fetched \(2 unchanged\), 0 failed|Feeds: 2 fetched \(2 unchanged\), 1 failed" "a day later all are due; unchanged content is not ingested again"
+expect_out "Feeds: 3 fetched \(3 unchanged\), 1 failed" "a day later all are due; unchanged content is not ingested again"
 run "$KCERT" feed fetch nosuch
 expect_rc 2 "fetching an unknown feed is an error"
 run "$KCERT" feed rm broken
