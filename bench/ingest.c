@@ -138,6 +138,7 @@ int main(int argc, char **argv)
 		printf("  full ingest into SQLite      %10.0f lines/s   (%zu lines in %.2f s: %zu events, %zu merged, %zu unattributed)\n",
 		       (double)rep.lines / t, rep.lines, t, rep.events, rep.duplicates, rep.unattributed);
 	}
+	printf("  peak RSS %ld MB\n", peak_rss_mb());
 	/* The same full ingest into PostgreSQL, when a server is given
 	 * (bench/pg.sh starts a throwaway one). */
 	if (getenv("KCERT_BENCH_PG") && *getenv("KCERT_BENCH_PG")) {
@@ -181,8 +182,8 @@ int main(int argc, char **argv)
 		       (double)rep.lines / t, rep.lines, t, rep.events, rep.duplicates, rep.unattributed);
 		kc_registry_free(preg);
 		kc_store_close(pg);
+		printf("  peak RSS %ld MB (with a second registry loaded from PostgreSQL)\n", peak_rss_mb());
 	}
-	printf("  peak RSS %ld MB\n", peak_rss_mb());
 	kc_registry_free(reg);
 	kc_store_close(st);
 	unlink(big);
