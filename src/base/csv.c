@@ -538,3 +538,20 @@ int kc_csv_next(kc_csv *c, kc_csv_record *rec, kc_err *err)
 			return rc;
 	}
 }
+
+void kc_csv_field(kc_buf *b, const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		kc_buf_adds(b, s);
+		return;
+	}
+	kc_buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			kc_buf_addc(b, '"');
+		kc_buf_addc(b, *s);
+	}
+	kc_buf_addc(b, '"');
+}

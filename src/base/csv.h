@@ -48,4 +48,9 @@ int kc_csv_next(kc_csv *c, kc_csv_record *rec, kc_err *err);
 
 void kc_csv_free(kc_csv *c);
 
+/* Append s to b as one CSV field (RFC 4180): as it is, or in double quotes
+ * with quotes doubled when it holds a comma, a quote or a line break. NULL
+ * appends nothing. */
+void kc_csv_field(kc_buf *b, const char *s);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "audit/audit.h"
 #include "base/buf.h"
+#include "base/csv.h"
 #include "base/i18n.h"
 #include "base/time.h"
 #include "notify/compose.h"
@@ -101,21 +102,6 @@ static const char *env_or(const char *name, const char *def)
 	return v && *v ? v : def;
 }
 
-static void csv_cell(kc_buf *b, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		kc_buf_addc(b, '"');
-		for (; *s; s++) {
-			if (*s == '"')
-				kc_buf_addc(b, '"');
-			kc_buf_addc(b, *s);
-		}
-		kc_buf_addc(b, '"');
-	} else {
-		kc_buf_adds(b, s);
-	}
-}
-
 /* The attachment: every event, IntelMQ's field names. */
 static void csv_of(kc_buf *b, struct ev *const *v, size_t n)
 {
@@ -128,16 +114,16 @@ static void csv_of(kc_buf *b, struct ev *const *v, size_t n)
 		if (e->port >= 0)
 			kc_buf_addf(b, "%lld", (long long)e->port);
 		kc_buf_addc(b, ',');
-		csv_cell(b, e->fqdn);
+		kc_csv_field(b, e->fqdn);
 		kc_buf_addc(b, ',');
-		csv_cell(b, e->url);
+		kc_csv_field(b, e->url);
 		kc_buf_addc(b, ',');
 		if (e->asn)
 			kc_buf_addf(b, "%lld", (long long)e->asn);
 		kc_buf_addf(b, ",%s,%s,", e->taxonomy, e->type);
-		csv_cell(b, e->identifier);
+		kc_csv_field(b, e->identifier);
 		kc_buf_addc(b, ',');
-		csv_cell(b, e->feed);
+		kc_csv_field(b, e->feed);
 		kc_buf_addf(b, ",%lld\r\n", (long long)e->seen);
 	}
 }

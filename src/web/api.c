@@ -11,6 +11,7 @@
 
 #include "audit/audit.h"
 #include "auth/visibility.h"
+#include "base/csv.h"
 #include "base/time.h"
 #include "feed/event.h"
 #include "notify/notice.h"
@@ -505,21 +506,6 @@ static json_t *event_json(const kc_event *e)
 			 "seen", (json_int_t)e->seen, "tlp", kc_tlp_name(event_tlp(e)));
 }
 
-static void csv_field(kc_buf *b, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		kc_buf_adds(b, s);
-		return;
-	}
-	kc_buf_addc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			kc_buf_addc(b, '"');
-		kc_buf_addc(b, *s);
-	}
-	kc_buf_addc(b, '"');
-}
-
 /* Exports: CSV with IntelMQ's field names, or IntelMQ-style JSON lines. */
 static void events_export(kc_req *r, const kc_event *v, size_t n, int csv)
 {
@@ -538,14 +524,14 @@ static void events_export(kc_req *r, const kc_event *v, size_t n, int csv)
 			if (e->port >= 0)
 				kc_buf_addf(b, "%lld", (long long)e->port);
 			kc_buf_addc(b, ',');
-			csv_field(b, e->fqdn);
+			kc_csv_field(b, e->fqdn);
 			kc_buf_addc(b, ',');
 			if (e->asn)
 				kc_buf_addf(b, "%lld", (long long)e->asn);
 			kc_buf_addf(b, ",%s,%s,", e->taxonomy, e->type);
-			csv_field(b, e->identifier);
+			kc_csv_field(b, e->identifier);
 			kc_buf_addc(b, ',');
-			csv_field(b, e->feed);
+			kc_csv_field(b, e->feed);
 			kc_buf_addf(b, ",%s,%s,%lld,%s\r\n", e->org, e->time_last, (long long)e->seen,
 				    kc_tlp_name(event_tlp(e)));
 		} else {

@@ -379,6 +379,30 @@ static void url_arg(kc_buf *b, const char *name, const char *v)
 	}
 }
 
+/* A table of events: time (Oslo), identifier, address and port, host, sightings. */
+static void events_table(kc_req *r, const kc_event *v, size_t n)
+{
+	kc_buf *b = &r->out;
+
+	kc_buf_addf(b, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		    T("Time"), T("Identifier"), T("Address"), T("Host name"), T("Seen"));
+	for (size_t i = 0; i < n; i++) {
+		char tm[KC_TIME_STRLEN];
+
+		kc_buf_addf(b, "<tr><td>%s</td><td>", kc_time_oslo(v[i].time_source, tm));
+		kc_html(b, v[i].identifier);
+		kc_buf_adds(b, "</td><td>");
+		kc_html(b, v[i].ip);
+		if (v[i].port >= 0)
+			kc_buf_addf(b, " :%lld", (long long)v[i].port);
+		kc_buf_adds(b, "</td><td>");
+		kc_html(b, v[i].fqdn);
+		kc_buf_addf(b, "</td><td>%lld</td></tr>", (long long)v[i].seen);
+	}
+	kc_buf_adds(b, "</tbody></table>");
+}
+
 /* The organisation's events from threat feeds (TLP:AMBER), filtered by the
  * query (type, since, address), with export links for the same selection. */
 static void events_section(kc_req *r, const kc_org *o)
@@ -424,23 +448,7 @@ static void events_section(kc_req *r, const kc_org *o)
 		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No events."));
 		return;
 	}
-	kc_buf_addf(b, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-		    T("Time"), T("Identifier"), T("Address"), T("Host name"), T("Seen"));
-	for (size_t i = 0; i < n; i++) {
-		char tm[KC_TIME_STRLEN];
-
-		kc_buf_addf(b, "<tr><td>%s</td><td>", kc_time_oslo(v[i].time_source, tm));
-		kc_html(b, v[i].identifier);
-		kc_buf_adds(b, "</td><td>");
-		kc_html(b, v[i].ip);
-		if (v[i].port >= 0)
-			kc_buf_addf(b, " :%lld", (long long)v[i].port);
-		kc_buf_adds(b, "</td><td>");
-		kc_html(b, v[i].fqdn);
-		kc_buf_addf(b, "</td><td>%lld</td></tr>", (long long)v[i].seen);
-	}
-	kc_buf_adds(b, "</tbody></table>");
+	events_table(r, v, n);
 	free(v);
 }
 
@@ -518,21 +526,8 @@ static void page_notice(kc_req *r, const char *ref, long long id)
 	kc_html(b, n.rcpt);
 	kc_buf_addf(b, "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>", T("Created"), kc_time_oslo(n.created_at, tm), T("State"));
 	kc_html(b, n.state);
-	kc_buf_addf(b, "</dd></dl><h2>%s</h2><table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-		    T("Events in this notice"), T("Time"), T("Identifier"), T("Address"), T("Host name"));
-	for (size_t i = 0; i < nv; i++) {
-		kc_buf_addf(b, "<tr><td>%s</td><td>", kc_time_oslo(v[i].time_source, tm));
-		kc_html(b, v[i].identifier);
-		kc_buf_adds(b, "</td><td>");
-		kc_html(b, v[i].ip);
-		if (v[i].port >= 0)
-			kc_buf_addf(b, " :%lld", (long long)v[i].port);
-		kc_buf_adds(b, "</td><td>");
-		kc_html(b, v[i].fqdn);
-		kc_buf_adds(b, "</td></tr>");
-	}
-	kc_buf_adds(b, "</tbody></table>");
+	kc_buf_addf(b, "</dd></dl><h2>%s</h2>", T("Events in this notice"));
+	events_table(r, v, nv);
 	free(v);
 	r->status = 200;
 	foot(r);
