@@ -550,9 +550,29 @@ static void reads_shadowserver_samples(void **state)
 	printf("note: %d Shadowserver sample files read\n", files);
 }
 
+static void field_writer(void **state)
+{
+	kc_buf b;
+
+	(void)state;
+	kc_buf_init(&b, 1024);
+	kc_csv_field(&b, "plain");
+	kc_buf_addc(&b, ',');
+	kc_csv_field(&b, "a,b");
+	kc_buf_addc(&b, ',');
+	kc_csv_field(&b, "say \"hei\"");
+	kc_buf_addc(&b, ',');
+	kc_csv_field(&b, "two\nlines");
+	kc_buf_addc(&b, ',');
+	kc_csv_field(&b, NULL);
+	assert_string_equal(kc_buf_str(&b), "plain,\"a,b\",\"say \"\"hei\"\"\",\"two\nlines\",");
+	kc_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(field_writer),
 	    cmocka_unit_test(reads_rfc4180),
 	    cmocka_unit_test(reads_backslash_quotes),
 	    cmocka_unit_test(counts_lines),
