@@ -224,36 +224,6 @@ out:
 	return rc;
 }
 
-void kc_refang(char *s)
-{
-	static const struct {
-		const char *from, *to;
-	} subs[] = { { "hxxp", "http" }, { "hXXp", "http" }, { "[.]", "." }, { "(.)", "." }, { "[dot]", "." },
-		     { "(dot)", "." }, { "[:]", ":" }, { "[://]", "://" } };
-	char *w = s;
-
-	for (const char *r = s; *r;) {
-		size_t i;
-
-		for (i = 0; i < KC_ARRAY_LEN(subs); i++) {
-			size_t n = strlen(subs[i].from);
-
-			if (!strncmp(r, subs[i].from, n)) {
-				size_t m = strlen(subs[i].to);
-
-				memmove(w, subs[i].to, m); /* never longer than the match: w stays behind r */
-				w += m;
-				r += n;
-				break;
-			}
-		}
-		if (i == KC_ARRAY_LEN(subs))
-			*w++ = *r++;
-	}
-	*w = '\0';
-}
-
-
 int kc_ingest_list(kc_store *st, const kc_registry *reg, const char *path, const kc_ingest_opts *o,
 		   kc_ingest_report *rep, kc_err *err)
 {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/refang.h"
 #include "org/asset.h"
 #include "store/store.h"
 
@@ -55,7 +56,7 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 /*
  * Ingest a plain list: one IPv4/IPv6 address, CIDR prefix, domain name or URL
  * per line, classified as o->taxonomy/type/identifier (all required).
- * Defanged forms are refanged first (hxxp, [.], (.), [:]); blank lines and
+ * Defanged forms are refanged first (kc_refang: hxxp, [.], [at] ...); blank lines and
  * lines or tails starting with '#' are comments. Bad lines are quarantined.
  */
 int kc_ingest_list(kc_store *st, const kc_registry *reg, const char *path, const kc_ingest_opts *opts,
@@ -139,8 +140,5 @@ typedef struct kc_stix_values {
  */
 int kc_stix_pattern_parse(const char *pattern, kc_stix_values *out, kc_err *err);
 void kc_stix_values_release(kc_stix_values *v);
-
-/* Refang s in place ("hxxps://a[.]b" -> "https://a.b"). */
-void kc_refang(char *s);
 
 #endif

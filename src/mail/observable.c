@@ -19,7 +19,7 @@
 
 #include "base/domain.h"
 #include "base/ip.h"
-#include "feed/ingest.h"
+#include "base/refang.h"
 #include "base/kc.h"
 
 #define URL_MAX 4096
@@ -46,105 +46,6 @@ void kc_observables_free(kc_observable *obs, size_t n)
 	for (size_t i = 0; obs && i < n; i++)
 		free(obs[i].value);
 	free(obs);
-}
-
-/* ---- refanging ---- */
-
-static int is_alnum_byte(char c)
-{
-	return isalnum((unsigned char)c) || (unsigned char)c >= 0x80;
-}
-
-/* The forms kc_refang knows, as it knows them (case matters). */
-static int kc_refang_form(const char *b)
-{
-	static const char *const forms[] = { "[.]", "(.)", "[dot]", "(dot)", "[:]", "[://]" };
-
-	for (size_t i = 0; i < KC_ARRAY_LEN(forms); i++)
-		if (!strncmp(b, forms[i], strlen(forms[i])))
-			return 1;
-	return 0;
-}
-
-/*
- * The forms kc_refang leaves: hxxp in any case, fxp, [@] (@) [at] (at) {at}, and
- * bracketed dots and colons with white space around them ("bergen [dot]
- * kommune [dot] no"). In place; never lengthens. kc_refang does the rest.
- */
-static void refang_more(char *s)
-{
-	static const struct {
-		const char *from, *to;
-	} brackets[] = {
-		{ "[.]", "." },	  { "(.)", "." },   { "{.}", "." },   { "[dot]", "." }, { "(dot)", "." },
-		{ "{dot}", "." }, { "[@]", "@" },   { "(@)", "@" },   { "{@}", "@" },   { "[at]", "@" },
-		{ "(at)", "@" },  { "{at}", "@" },  { "[:]", ":" },   { "[://]", "://" },
-	};
-	char *w = s;
-	const char *r = s;
-
-	while (*r) {
-		const char *b = r, *after, *e;
-		size_t k;
-		int between;
-
-		if ((*r == 'h' || *r == 'H' || *r == 'f' || *r == 'F') &&
-		    (!strncasecmp(r, "hxxp", 4) || !strncasecmp(r, "fxp://", 6))) {
-			int ftp = r[0] == 'f' || r[0] == 'F';
-
-			*w++ = ftp ? 'f' : 'h';
-			*w++ = 't';
-			*w++ = ftp ? 'p' : 't';
-			r += 3;
-			continue;
-		}
-		if (*b != ' ' && *b != '\t' && *b != '[' && *b != '(' && *b != '{') {
-			*w++ = *r++;
-			continue;
-		}
-		while (*b == ' ' || *b == '\t')
-			b++;
-		if (*b != '[' && *b != '(' && *b != '{') {
-			*w++ = *r++;
-			continue;
-		}
-		for (k = 0; k < KC_ARRAY_LEN(brackets); k++)
-			if (!strncasecmp(b, brackets[k].from, strlen(brackets[k].from)))
-				break;
-		if (k == KC_ARRAY_LEN(brackets)) {
-			*w++ = *r++;
-			continue;
-		}
-		after = b + strlen(brackets[k].from);
-		for (e = after; *e == ' ' || *e == '\t'; e++)
-			;
-		if (b == r && (e == after || !(w > s && is_alnum_byte(w[-1]) && is_alnum_byte(*e))) &&
-		    kc_refang_form(b)) {
-			*w++ = *r++; /* kc_refang's own: left to it */
-			continue;
-		}
-		/* White space around the brackets, and any "at", count only between
-		 * word characters: "kari [at] bergen.no", not "se (at) slutten :". */
-		between = w > s && is_alnum_byte(w[-1]) && is_alnum_byte(*e);
-		if ((b > r || e > after || brackets[k].to[0] == '@') && !between) {
-			*w++ = *r++;
-			continue;
-		}
-		for (const char *to = brackets[k].to; *to;)
-			*w++ = *to++;
-		r = e;
-	}
-	*w = '\0';
-}
-
-/* Whether kc_refang has work in s: it looks at every byte, so it is called
- * only for text with one of its forms left in it. */
-static int defanged(const char *s)
-{
-	for (const char *p = strpbrk(s, "[("); p; p = strpbrk(p + 1, "[("))
-		if (kc_refang_form(p))
-			return 1;
-	return strstr(s, "hxxp") || strstr(s, "hXXp");
 }
 
 /* ---- characters ---- */
@@ -647,9 +548,7 @@ int kc_observables_extract(const char *text, size_t len, size_t max, kc_observab
 	for (size_t k = 0; k < len; k++)
 		buf[k] = text[k] ? text[k] : ' ';
 	buf[len] = '\0';
-	refang_more(buf);
-	if (defanged(buf))
-		kc_refang(buf);
+	kc_refang(buf);
 	s.t = buf;
 	s.n = strlen(buf);
 	while (i < s.n && !s.oom && s.count < s.max) {
