@@ -84,9 +84,21 @@ int kc_feed_add(kc_store *st, const char *actor, const kc_feed *f, kc_err *err)
 			   now);
 	if (rc == KC_EEXIST || (rc && strstr(err->msg, "UNIQUE")) || (rc && strstr(err->msg, "unique")))
 		rc = kc_err_set(err, KC_EEXIST, _("there is already a feed named %s"), f->name);
-	if (!rc)
-		rc = kc_audit_appendf(st, err, actor, "feed.add", f->name, "%s every %llds from %s", f->format,
-				      (long long)f->every, f->url);
+	/* Feed URLs often carry an API key in the query or user part: the audit
+	 * log records the URL without them. */
+	if (!rc) {
+		const char *scheme_end = strstr(f->url, "://"), *host = scheme_end ? scheme_end + 3 : f->url, *at;
+		size_t hostlen = strcspn(host, "/?#");
+
+		at = memchr(host, '@', hostlen);
+		if (at) {
+			hostlen -= (size_t)(at + 1 - host);
+			host = at + 1;
+		}
+		rc = kc_audit_appendf(st, err, actor, "feed.add", f->name, "%s every %llds from %.*s%.*s%.*s", f->format,
+				      (long long)f->every, (int)(scheme_end ? scheme_end + 3 - f->url : 0), f->url, (int)hostlen,
+				      host, (int)strcspn(host + hostlen, "?#"), host + hostlen);
+	}
 	if (rc) {
 		kc_store_rollback(st);
 		return rc;

@@ -25,7 +25,7 @@ run "$KCERT" feed add ss-rdp "$BASE/reports/2026-11-27-scan_rdp-norway-geo.csv" 
 expect_rc 0 "a Shadowserver feed is added"
 run "$KCERT" feed add blocks "$BASE/block.txt" --format list --classification other/blacklist/blacklisted-ip --every 6h
 expect_rc 0 "a list feed is added"
-run "$KCERT" feed add broken "$BASE/missing.csv" --report scan_rdp --every 1h
+run "$KCERT" feed add broken "$BASE/missing.csv?apikey=hemmelig123" --report scan_rdp --every 1h
 expect_rc 0 "a feed whose URL will fail is added"
 mkdir -p "$T_DIR/www/stix"
 cat > "$T_DIR/www/stix/bundle.json" <<'JSON'
@@ -102,5 +102,7 @@ wait $SERVER
 expect_eq "$?" 0 "and the server stops cleanly with it"
 run "$KCERT" audit list --format csv
 expect_out "feed.add" "adding a feed is audited"
+expect_no_out "hemmelig123" "without the API key in the feed's URL"
+expect_out "from http://127.0.0.1:[0-9]+/missing.csv," "but with where it comes from"
 expect_out "feed.rm" "removing one too"
 t_end
