@@ -3,13 +3,16 @@
  * (src/feed/ingest.c) into a real, seeded in-memory store with a few
  * registered ranges, as a Shadowserver report or as a plain list (and
  * kc_refang on the raw bytes). Invariant: every data line is accounted for
- * exactly once (a new event, a merged duplicate, unattributed, or quarantined).
+ * exactly once (a new event, a merged duplicate, unattributed, or quarantined),
+ * and every event's extra is a valid JSON object.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "feed/ingest.h"
 #include "org/asset.h"
@@ -81,6 +84,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (st->in_tx)
 		abort(); /* every path ends its transaction */
+	{ /* extra is always valid JSON, whatever bytes the report held */
+		kc_stmt *q;
+
+		if (!kc_store_query(st, &err, &q, "SELECT extra FROM event", "")) {
+			while (kc_stmt_step(q, &err) == KC_ROW) {
+				json_t *j = json_loads(kc_stmt_text(q, 0), 0, NULL);
+
+				if (!json_is_object(j))
+					abort();
+				json_decref(j);
+			}
+			kc_stmt_finalize(q);
+		}
+	}
 	kc_store_exec(st, NULL, NULL, "DELETE FROM event", "");
 	kc_store_exec(st, NULL, NULL, "DELETE FROM ingest_file", "");
 	unlink(path);

@@ -16,7 +16,6 @@
 #include "feed/ingest.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +46,62 @@ static const char *field(const kc_csv_record *r, int col)
 	return col >= 0 && (size_t)col < r->nfields && r->fields[col].len ? r->fields[col].ptr : NULL;
 }
 
+/* Append s[0..n) to b as a JSON string: quotes, backslashes and control
+ * characters escaped, bytes that are not UTF-8 replaced by U+FFFD (a report
+ * may hold anything; the stored JSON must stay valid). */
+static void json_string_to(kc_buf *b, const char *s, size_t n)
+{
+	kc_buf_addc(b, '"');
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+		int ok = len && i + len <= n && !(len == 2 && c < 0xC2) && !(len == 4 && c > 0xF4);
+
+		for (size_t k = 1; ok && k < len; k++)
+			ok = ((unsigned char)s[i + k] & 0xC0) == 0x80;
+		if (ok && len == 3) { /* no overlong forms, no surrogates */
+			unsigned char d = (unsigned char)s[i + 1];
+
+			ok = !(c == 0xE0 && d < 0xA0) && !(c == 0xED && d >= 0xA0);
+		}
+		if (ok && len == 4) {
+			unsigned char d = (unsigned char)s[i + 1];
+
+			ok = !(c == 0xF0 && d < 0x90) && !(c == 0xF4 && d >= 0x90);
+		}
+		if (!ok) {
+			kc_buf_adds(b, "\xef\xbf\xbd");
+			i++;
+		} else if (c == '"' || c == '\\') {
+			kc_buf_addc(b, '\\');
+			kc_buf_addc(b, (char)c);
+			i++;
+		} else if (c < 0x20) {
+			kc_buf_addf(b, "\\u%04x", c);
+			i++;
+		} else {
+			kc_buf_add(b, s + i, len);
+			i += len;
+		}
+	}
+	kc_buf_addc(b, '"');
+}
+
+/* The header's columns in name order (extra's keys are sorted), each name
+ * once: the last column of a name wins, as a JSON object would have it. */
+struct col_order {
+	const char *name;
+	size_t index;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	const struct col_order *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : x->index < y->index ? -1 : x->index > y->index;
+}
+
 int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const kc_ingest_opts *o,
 		   kc_ingest_report *rep, kc_err *err)
 {
@@ -57,7 +112,9 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 	FILE *f = NULL;
 	kc_csv *csv = NULL;
 	char **hdr = NULL;
-	size_t nhdr = 0;
+	size_t nhdr = 0, norder = 0;
+	struct col_order *order = NULL;
+	kc_buf extra;
 	kc_sink s;
 	kc_err e;
 	uint64_t total = 0;
@@ -86,24 +143,24 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 		rc = kc_err_set(err, KC_EIO, _("cannot open %s: %s"), s.shown, strerror(errno));
 		goto out;
 	}
+	kc_buf_init(&extra, 1u << 20);
 	rc = kc_csv_open_file(&csv, f, NULL, err);
 	if (rc)
 		goto out;
 	if (o->progress && !fstat(fileno(f), &sb))
 		total = (uint64_t)sb.st_size;
 	while ((rc = kc_csv_next(csv, &rec, &e)) != 0) {
-		if (o->progress && ++records % 1024 == 0)
-			o->progress(o->progress_arg, (uint64_t)ftello(f), total, rep->lines);
 		const char *ts, *ipf, *portf, *asnf, *fqdnf, *urlf, *tag;
 		char fqdn[KC_DOMAIN_MAX], when[KC_TIME_STRLEN], ipbuf[KC_CIDR_STRLEN], why[KC_ERR_MSG_MAX];
 		kc_sink_event ev = { .port = -1 };
 		kc_cidr net = { 0 };
 		int64_t org_id = 0;
 		int have_ip = 0, merged = 0;
-		json_t *extra;
-		char *extra_s;
 		time_t t;
 		kc_ip ip;
+
+		if (o->progress && ++records % 1024 == 0)
+			o->progress(o->progress_arg, (uint64_t)ftello(f), total, rep->lines);
 
 		if (rc < 0) {
 			if (rc == KC_EIO || rc == KC_ENOMEM) {
@@ -126,6 +183,24 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 			for (size_t i = 0; hdr && i < rec.nfields; i++)
 				hdr[i] = strdup(rec.fields[i].ptr);
 			nhdr = hdr ? rec.nfields : 0;
+			order = calloc(nhdr + 1, sizeof(*order));
+			for (size_t i = 0; order && i < nhdr; i++) {
+				int ci = (int)i;
+
+				if (!hdr[i] || ci == c.ts || ci == c.ip || ci == c.port || ci == c.fqdn || ci == c.asn)
+					continue;
+				order[norder].name = hdr[i];
+				order[norder++].index = i;
+			}
+			if (order) {
+				size_t w = 0;
+
+				qsort(order, norder, sizeof(*order), by_name);
+				for (size_t i = 0; i < norder; i++) /* the last of equal names */
+					if (i + 1 == norder || strcmp(order[i].name, order[i + 1].name))
+						order[w++] = order[i];
+				norder = w;
+			}
 			if (c.ts < 0 || (c.ip < 0 && c.fqdn < 0)) {
 				rc = kc_err_set(err, KC_EPARSE, _("%s: the header has no timestamp or address column for %s"),
 						s.shown, def->name);
@@ -186,25 +261,27 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 			ev.type = def->tag_type;
 			ev.identifier = def->tag_identifier;
 		}
-		/* Every other column, as it was, in extra. */
-		extra = json_object();
-		for (size_t i = 0; i < rec.nfields && i < nhdr; i++) {
-			int ci = (int)i;
+		/* Every other column, as it was, in extra (keys sorted). */
+		kc_buf_clear(&extra);
+		kc_buf_addc(&extra, '{');
+		for (size_t k = 0; k < norder; k++) {
+			size_t i = order[k].index;
 
-			if (ci == c.ts || ci == c.ip || ci == c.port || ci == c.fqdn || ci == c.asn || !rec.fields[i].len ||
-			    !hdr[i])
+			if (i >= rec.nfields || !rec.fields[i].len)
 				continue;
-			json_object_set_new(extra, hdr[i], json_stringn(rec.fields[i].ptr, rec.fields[i].len));
+			if (extra.len > 1)
+				kc_buf_addc(&extra, ',');
+			json_string_to(&extra, order[k].name, strlen(order[k].name));
+			kc_buf_addc(&extra, ':');
+			json_string_to(&extra, rec.fields[i].ptr, rec.fields[i].len);
 		}
-		extra_s = json_dumps(extra, JSON_COMPACT | JSON_SORT_KEYS);
-		json_decref(extra);
+		kc_buf_addc(&extra, '}');
 		kc_time_iso(t, when);
 		ev.ip = !have_ip ? NULL : net.addr.family ? kc_cidr_format(&net, ipbuf) : kc_ip_format(&ip, ipbuf);
 		ev.fqdn = fqdn[0] ? fqdn : NULL;
 		ev.url = urlf;
-		ev.extra = extra_s ? extra_s : "{}";
+		ev.extra = kc_buf_str(&extra);
 		rc = kc_sink_store(&s, &ev, org_id, when, &merged, err);
-		free(extra_s);
 		if (rc)
 			break;
 		if (merged)
@@ -218,6 +295,8 @@ out:
 	for (size_t i = 0; i < nhdr; i++)
 		free(hdr[i]);
 	free(hdr);
+	free(order);
+	kc_buf_release(&extra);
 	kc_csv_free(csv);
 	if (f)
 		fclose(f);

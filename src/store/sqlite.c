@@ -85,7 +85,8 @@ static int sq_open(kc_store *st, const char *target, kc_err *err)
 	static const char pragmas[] = "PRAGMA journal_mode = WAL;"
 				      "PRAGMA synchronous = NORMAL;"
 				      "PRAGMA foreign_keys = ON;"
-				      "PRAGMA trusted_schema = OFF;";
+				      "PRAGMA trusted_schema = OFF;"
+				      "PRAGMA cache_size = -32768;";
 	struct sq_db *d = calloc(1, sizeof(*d));
 	int rc;
 
