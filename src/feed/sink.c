@@ -117,6 +117,82 @@ void kc_sink_quarantine(kc_sink *s, size_t line, const char *why, const char *ra
 	kc_sink_quarantinen(s, line, why, raw, raw ? strlen(raw) : 0);
 }
 
+/* ---- the Bloom filter of dedup keys ---- */
+
+#define BLOOM_MIN_BITS (1u << 23)  /* 1 MiB */
+#define BLOOM_MAX_BITS (1u << 26)  /* 8 MiB: a few million keys at ~1 % false positives */
+#define BLOOM_K 4
+
+static uint64_t key_hash(const char *k)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a, then a final mix */
+
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 0x100000001b3ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static void bloom_add(kc_sink *s, uint64_t h)
+{
+	uint64_t h2 = (h >> 32) | 1;
+
+	for (int i = 0; i < BLOOM_K; i++) {
+		size_t bit = (size_t)((h + (uint64_t)i * h2) & (s->bloom_bits - 1));
+
+		s->bloom[bit / 64] |= 1ULL << (bit % 64);
+	}
+}
+
+static int bloom_maybe(const kc_sink *s, uint64_t h)
+{
+	uint64_t h2 = (h >> 32) | 1;
+
+	for (int i = 0; i < BLOOM_K; i++) {
+		size_t bit = (size_t)((h + (uint64_t)i * h2) & (s->bloom_bits - 1));
+
+		if (!(s->bloom[bit / 64] & (1ULL << (bit % 64))))
+			return 0;
+	}
+	return 1;
+}
+
+/* Load the keys of the feed's events from since on (in the file's
+ * transaction, so nothing changes under it). On failure the filter is left
+ * unloaded and every key is looked up. */
+static void bloom_load(kc_sink *s, time_t since)
+{
+	char iso[KC_TIME_STRLEN];
+	int64_t n = 0;
+	size_t bits = BLOOM_MIN_BITS;
+	kc_stmt *q;
+	kc_err e;
+
+	kc_time_iso(since, iso);
+	if (kc_store_scalar_int(s->st, &e, &n, "SELECT count(*) FROM event WHERE feed_name = ? AND time_last >= ?", "tt",
+				s->feed, iso))
+		return;
+	while (bits < BLOOM_MAX_BITS && bits < (size_t)(n + 1000000) * 10)
+		bits <<= 1;
+	s->bloom = calloc(bits / 64, sizeof(uint64_t));
+	if (!s->bloom)
+		return;
+	s->bloom_bits = bits;
+	s->bloom_since = since;
+	if (kc_store_query(s->st, &e, &q, "SELECT dedup_key FROM event WHERE feed_name = ? AND time_last >= ?", "tt",
+			   s->feed, iso)) {
+		free(s->bloom);
+		s->bloom = NULL;
+		s->bloom_bits = 0;
+		return;
+	}
+	while (kc_stmt_step(q, &e) == KC_ROW)
+		bloom_add(s, key_hash(kc_stmt_text(q, 0)));
+	kc_stmt_finalize(q);
+}
+
 int kc_sink_store(kc_sink *s, const kc_sink_event *ev, int64_t org_id, const char *when, int *merged, kc_err *err)
 {
 	char key[768], since[KC_TIME_STRLEN];
@@ -126,20 +202,38 @@ int kc_sink_store(kc_sink *s, const kc_sink_event *ev, int64_t org_id, const cha
 	kc_stmt *q;
 	int rc;
 
+	time_t window = (time_t)(s->o->window_hours ? s->o->window_hours : 24) * 3600;
+	uint64_t h;
+	int lookup = 1;
+
 	snprintf(key, sizeof(key), "%s|%s|%s|%lld", s->feed, ev->identifier, who, (long long)ev->port);
 	kc_time_parse(when, &t);
-	kc_time_iso(t - (time_t)(s->o->window_hours ? s->o->window_hours : 24) * 3600, since);
-	rc = kc_store_query(s->st, err, &q,
-			    "SELECT id FROM event WHERE dedup_key = ? AND time_last >= ? ORDER BY id DESC LIMIT 1", "tt",
-			    key, since);
-	if (rc)
-		return rc;
-	if ((rc = kc_stmt_step(q, err)) == KC_ROW)
-		id = kc_stmt_int(q, 0);
-	kc_stmt_finalize(q);
-	if (rc < 0)
-		return rc;
+	kc_time_iso(t - window, since);
+	h = key_hash(key);
+	/* The filter covers the window of the first event and a day before it
+	 * (reports come in time order, a day at a time); older events are
+	 * looked up as before. */
+	if (!s->bloom_tried) {
+		s->bloom_tried = 1;
+		bloom_load(s, t - window - 86400);
+	}
+	if (s->bloom_bits && t - window >= s->bloom_since && !bloom_maybe(s, h))
+		lookup = 0;
+	if (lookup) {
+		rc = kc_store_query(s->st, err, &q,
+				    "SELECT id FROM event WHERE dedup_key = ? AND time_last >= ? ORDER BY id DESC LIMIT 1",
+				    "tt", key, since);
+		if (rc)
+			return rc;
+		if ((rc = kc_stmt_step(q, err)) == KC_ROW)
+			id = kc_stmt_int(q, 0);
+		kc_stmt_finalize(q);
+		if (rc < 0)
+			return rc;
+	}
 	*merged = id != 0;
+	if (!id && s->bloom_bits)
+		bloom_add(s, h);
 	if (id)
 		return kc_store_exec(s->st, err, NULL,
 				     "UPDATE event SET seen = seen + 1, "
@@ -229,6 +323,9 @@ int kc_sink_close(kc_sink *s, int rc, kc_err *err)
 {
 	kc_ingest_report *r = s->rep;
 
+	free(s->bloom);
+	s->bloom = NULL;
+	s->bloom_bits = 0;
 	if (rc == 0 && !s->o->dry_run)
 		rc = kc_store_exec(s->st, err, NULL,
 				   "INSERT INTO ingest_file (sha256, name, feed_name, report, ingested_at, lines, events, "

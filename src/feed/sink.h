@@ -32,6 +32,12 @@ typedef struct kc_sink {
 	char shown[160];		/* the file name as shown in messages */
 	char now[KC_TIME_STRLEN];	/* time.observation */
 	int in_tx;
+	/* The dedup keys of this feed's events from bloom_since on, as a Bloom
+	 * filter: a key it has never seen needs no lookup in the store. */
+	uint64_t *bloom;
+	size_t bloom_bits;		/* a power of two; 0: not loaded */
+	time_t bloom_since;
+	int bloom_tried;
 } kc_sink;
 
 /* One indicator as a parser read it. Strings may be NULL. */
