@@ -130,4 +130,4 @@ test:
 clean:
 	rm -rf build
 
--include $(shell find $(O) -name '*.d' -not -path '*/fuzz/*' 2>/dev/null)
+-include $(shell find $(O) -name '*.d' -not -path '$(O)/fuzz/*' 2>/dev/null)
