@@ -12,10 +12,8 @@
 #include <unistd.h>
 
 #include "feed/ingest.h"
-#include "org/asset.h"
-#include "org/org.h"
-#include "org/seed.h"
 #include "store/store.h"
+#include "fuzz_store.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,21 +24,9 @@ static char path[64];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	kc_seed_report rep;
-	kc_asset_outcome out;
-	kc_org_new iks = { .kind = "iks", .name = "Fuzz IKS" };
-	int64_t id;
-	kc_err err;
-
 	(void)argc;
 	(void)argv;
-	if (kc_store_open(":memory:", &st, &err) || kc_store_migrate(st, NULL, &err) ||
-	    kc_seed_registry(st, "fuzz", &rep, &err) || kc_org_add(st, "fuzz", &iks, &id, &err) ||
-	    kc_asset_add(st, "fuzz", NULL, id, "cidr", "192.0.2.0/24", NULL, &out, &err) ||
-	    kc_asset_add(st, "fuzz", NULL, id, "cidr", "2001:db8::/32", NULL, &out, &err) ||
-	    kc_asset_add(st, "fuzz", NULL, id, "domain", "example.no", NULL, &out, &err) ||
-	    kc_registry_load(st, &reg, &err))
-		abort();
+	fuzz_store_open(&st, &reg);
 	snprintf(path, sizeof(path), "/tmp/kcert-fuzz-misp.%d.json", (int)getpid());
 	return 0;
 }
