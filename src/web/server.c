@@ -9,6 +9,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -309,6 +310,18 @@ static void add_security_headers(struct MHD_Response *resp, const kc_req *r)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 }
 
+/* Requests this process answered, by status class, and their time: for
+ * GET /metrics. */
+static atomic_uint_fast64_t requests[6]; /* index: status / 100 (1-5), 0: other */
+static atomic_uint_fast64_t request_us;
+
+void kc_web_counters(uint64_t by_class[6], uint64_t *microseconds)
+{
+	for (int i = 0; i < 6; i++)
+		by_class[i] = atomic_load(&requests[i]);
+	*microseconds = atomic_load(&request_us);
+}
+
 static void access_log(const kc_req *r, double ms)
 {
 	char stamp[KC_TIME_STRLEN];
@@ -324,6 +337,8 @@ static void dispatch(kc_req *r)
 		kc_buf_adds(&r->out, "ok\n");
 		r->status = 200;
 		r->content_type = "text/plain; charset=utf-8";
+	} else if (!strcmp(r->path, "/metrics")) {
+		kc_metrics(r);
 	} else if (!strncmp(r->path, "/api/", 5)) {
 		kc_api_route(r);
 	} else {
@@ -412,9 +427,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	{
 		struct timespec end;
 
+		double ms;
+
 		clock_gettime(CLOCK_MONOTONIC, &end);
-		access_log(r, (double)(end.tv_sec - cs->start.tv_sec) * 1e3 +
-				      (double)(end.tv_nsec - cs->start.tv_nsec) / 1e6);
+		ms = (double)(end.tv_sec - cs->start.tv_sec) * 1e3 + (double)(end.tv_nsec - cs->start.tv_nsec) / 1e6;
+		atomic_fetch_add(&requests[r->status >= 100 && r->status < 600 ? r->status / 100 : 0], 1);
+		atomic_fetch_add(&request_us, (uint_fast64_t)(ms * 1000));
+		access_log(r, ms);
 	}
 	return ret;
 }

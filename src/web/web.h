@@ -111,6 +111,13 @@ void kc_resp_redirect(kc_req *r, const char *to);
 /* HTML escaping into the response. */
 void kc_html(kc_buf *b, const char *s);
 
+/* Requests answered by this process, by status class (index status / 100;
+ * 0: other), and their total time in microseconds. */
+void kc_web_counters(uint64_t by_class[6], uint64_t *microseconds);
+
+/* GET /metrics (metrics.c): Prometheus text, for the CERT's own tokens. */
+void kc_metrics(kc_req *r);
+
 /* Handlers (api.c, ui.c). */
 void kc_api_route(kc_req *r);
 void kc_ui_route(kc_req *r);

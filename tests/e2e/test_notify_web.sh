@@ -83,6 +83,19 @@ expect_out "$BERGEN_REF" "pressing the button acknowledges, and names the notice
 api ana GET "/api/v1/notices/$BERGEN_REF"
 expect_api 200 '"acked_by": ?"link"' "the notice is acknowledged by link"
 
+# Metrics for the operator's Prometheus: the CERT's tokens only.
+run curl -s -o /dev/null -w '%{http_code}' "$URL/metrics"
+expect_eq "$OUT" 401 "/metrics needs a login or token"
+api oslo GET /metrics
+expect_api 403 'forbidden' "a municipality may not read the metrics"
+api ana GET /metrics
+expect_api 200 '^# HELP kcert_http_requests_total' "the CERT reads Prometheus text"
+expect_api 200 'kcert_outbox_messages\{state="sent"\} 2' "with the outbox by state"
+expect_api 200 'kcert_notices 2' "the notices"
+expect_api 200 'kcert_events [1-9]' "the events"
+expect_api 200 'kcert_http_requests_total\{code="2xx"\} [1-9]' "and this process's requests by status"
+expect_api 200 'kcert_http_requests_total\{code="4xx"\} [1-9]' "refusals counted too"
+
 # Events: filters and exports.
 api oslo GET "/api/v1/events?address=192.0.2.10"
 expect_api 200 '"source.ip": ?"192.0.2.10"' "events filter by address"
