@@ -116,6 +116,12 @@ const struct kc_cmd kc_commands[] = {
 	     "address or registered domain). The same Message-ID is filed once; auto-replies and\n"
 	     "bounces are kept and never answered. It prints where the message went.\n"
 	     "Exit status: 0 stored; 65 larger than 64 MiB (bounce); 75 not stored (try again).\n") },
+	{ "situation", cmd_situation, NEEDS_STORE | NEEDS_SCHEMA, N_("the situational picture and the national threat level"),
+	  N_("usage: kcert situation [--org ORG]\n"
+	     "       kcert situation level 1-5 --rationale TEXT\n\n"
+	     "The national threat level, open cases by severity and phase, overdue cases and legal\n"
+	     "clocks, and events by type and by organisation over 24 hours, 7 and 30 days; with\n"
+	     "--org, one organisation's own. level sets the national threat level (audited).\n") },
 	{ "feed", cmd_feed, NEEDS_STORE | NEEDS_SCHEMA, N_("feeds fetched on a schedule"),
 	  N_("usage: kcert feed add NAME URL [--format shadowserver|list|stix|misp|csv] [--every 1d]\n"
 	     "                     [--report TYPE] [--classification TAXONOMY/TYPE/IDENTIFIER]\n"

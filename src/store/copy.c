@@ -21,7 +21,7 @@ const char *const kc_copy_tables[] = {
 	"app_user", "user_org", "app_session", "api_token", "login_failure", "event", "ingest_file",
 	"outbox", "notice", "notice_event", "notify_state", "feed", "incident_case",
 	"case_org", "case_entry", "case_task", "case_clock", "observable", "case_observable", "mail_message",
-	"attachment", "case_share",
+	"attachment", "case_share", "threat_level",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
 

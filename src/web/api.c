@@ -15,6 +15,7 @@
 #include "base/time.h"
 #include "feed/event.h"
 #include "notify/notice.h"
+#include "picture/situation.h"
 #include "org/asset.h"
 #include "org/org.h"
 #include "web/api_internal.h"
@@ -714,6 +715,71 @@ static void me(kc_req *r)
 	kc_resp_json(r, 200, user_json(&r->user));
 }
 
+static json_t *counts_json(const kc_situation_count *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s,s:I,s:I,s:I}", "key", v[i].key, "24h", (json_int_t)v[i].d1, "7d",
+						   (json_int_t)v[i].d7, "30d", (json_int_t)v[i].d30));
+	return a;
+}
+
+/* The situational picture: national for the CERT, one's own organisation's
+ * for a municipality (org= picks one of a member's organisations). */
+static void situation(kc_req *r)
+{
+	static const char *const sev[] = { "lav", "moderat", "alvorlig", "kritisk" };
+	static const char *const phase[] = { "reported", "triage", "handling", "recovery" };
+	int cert = r->user.role == KC_ROLE_ADMIN || r->user.role == KC_ROLE_ANALYST;
+	const char *org = kc_req_arg(r, "org");
+	json_t *bysev = json_object(), *byphase = json_object(), *o;
+	int64_t org_id = 0;
+	kc_situation sit;
+	kc_err err;
+	int rc;
+
+	if (org) {
+		kc_org og;
+
+		rc = kc_org_get(r->st, org, &og, &err);
+		if (rc) {
+			json_decref(bysev);
+			json_decref(byphase);
+			return fail(r, rc, &err);
+		}
+		org_id = og.id;
+	} else if (!cert) {
+		org_id = r->user.norgs ? r->user.orgs[0] : -1;
+	}
+	if (!cert && (org_id <= 0 || !kc_user_in_org(&r->user, org_id))) {
+		json_decref(bysev);
+		json_decref(byphase);
+		return kc_resp_error(r, 403, "forbidden", kc_req_tr(r, "only your own organisation's picture"));
+	}
+	rc = kc_situation_get(r->st, org_id, &sit, &err);
+	if (rc) {
+		json_decref(bysev);
+		json_decref(byphase);
+		return fail(r, rc, &err);
+	}
+	for (int i = 0; i < 4; i++) {
+		json_object_set_new(bysev, sev[i], json_integer(sit.cases_by_severity[i]));
+		json_object_set_new(byphase, phase[i], json_integer(sit.cases_by_phase[i]));
+	}
+	o = json_pack("{s:o,s:o,s:o,s:I,s:I,s:o}", "threat_level",
+		      sit.level.level ? json_pack("{s:i,s:s,s:s,s:s}", "level", sit.level.level, "rationale",
+						  sit.level.rationale, "set_by", sit.level.set_by, "set_at", sit.level.set_at)
+				      : json_null(),
+		      "open_cases_by_severity", bysev, "open_cases_by_phase", byphase, "cases_overdue",
+		      (json_int_t)sit.cases_overdue, "clocks_due_24h", (json_int_t)sit.clocks_due_24h, "events_by_type",
+		      counts_json(sit.types, sit.ntypes));
+	if (cert && !org_id)
+		json_object_set_new(o, "events_by_organisation", counts_json(sit.orgs, sit.norgs));
+	kc_situation_release(&sit);
+	kc_resp_json(r, 200, o);
+}
+
 /* For the handlers in the other api_*.c files (api_internal.h). */
 void kc_api_fail(kc_req *r, int rc, const kc_err *err)
 {
@@ -768,6 +834,7 @@ static const struct route {
 	{ "POST", "/api/v1/cases/{id}/shares", kc_api_case_share, AUTH, "Share with a partner team: {partner, note} (the CERT)" },
 	{ "POST", "/api/v1/cases/{id}/clocks", kc_api_case_clock, AUTH, "Start a legal clock: {kind, from} or stop one: {kind, met: true} (the CERT)" },
 	{ "POST", "/api/v1/cases/{id}/attachments", kc_api_case_attach, AUTH, "Add a file: {name, content_type, data (base64)} (1 MiB of JSON at most; larger files through the web form, 10 MiB)" },
+	{ "GET", "/api/v1/situation", situation, AUTH, "The situational picture: threat level, open cases, deadlines, events over 24 h / 7 d / 30 d (org)" },
 	{ "GET", "/api/v1/campaigns", kc_api_campaigns, AUTH, "Observables two or more cases share, with the cases (the CERT)" },
 	{ "GET", "/api/v1/whois", whois, AUTH, "Who owns an IP address, AS number, domain, URL or e-mail address (q)" },
 	{ "GET", "/api/v1/users", users, AUTH, "Users (admin)" },

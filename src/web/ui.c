@@ -51,8 +51,9 @@ static void head(kc_req *r, const char *title)
 	kc_buf_adds(b, " – KommuneCERT</title><link rel=\"stylesheet\" href=\"/static/kcert.css\"></head><body><header>"
 		       "<strong>KommuneCERT</strong>");
 	if (r->authed) {
-		kc_buf_addf(b, "<nav aria-label=\"%s\"><a href=\"/\">%s</a><a href=\"/cases\">%s</a><a href=\"/orgs\">%s</a>",
-			    T("Main menu"), T("Home"), T("Cases"), T("Organisations"));
+		kc_buf_addf(b, "<nav aria-label=\"%s\"><a href=\"/\">%s</a><a href=\"/situation\">%s</a><a href=\"/cases\">%s</a>"
+			       "<a href=\"/orgs\">%s</a>",
+			    T("Main menu"), T("Home"), T("Situation"), T("Cases"), T("Organisations"));
 		if (r->user.role == KC_ROLE_ADMIN)
 			kc_buf_addf(b, "<a href=\"/users\">%s</a><a href=\"/audit\">%s</a>", T("Users"), T("Audit log"));
 		kc_buf_adds(b, "</nav><form method=\"post\" action=\"/lang\"><input type=\"hidden\" name=\"csrf\" value=\"");
@@ -873,6 +874,9 @@ void kc_ui_route(kc_req *r)
 		}
 	}
 	if (!strncmp(p, "/cases", 6) && (get || post) && kc_ui_case_route(r, p + 6, post))
+		return;
+	if (((get && !strcmp(p, "/situation")) || (post && !strcmp(p, "/situation/level"))) &&
+	    kc_ui_situation_route(r, post))
 		return;
 	if (get && !strcmp(p, "/whois"))
 		return page_whois(r);

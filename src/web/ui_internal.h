@@ -16,4 +16,7 @@ void kc_ui_tlp_label(kc_buf *b, kc_tlp t);
  * after "/cases". Returns 0 when the path is not one of these. */
 int kc_ui_case_route(kc_req *r, const char *rest, int post);
 
+/* ui_picture.c: GET /situation, POST /situation/level. */
+int kc_ui_situation_route(kc_req *r, int post);
+
 #endif

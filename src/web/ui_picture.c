@@ -1,0 +1,170 @@
+/*
+ * ui_picture.c - /situation: the situational picture. The CERT sees the
+ * national picture and sets the threat level; a municipality sees its own
+ * figures. The chart is SVG drawn here, with a title, a description and the
+ * same figures as a table beside it (no script needed, readable by screen
+ * readers).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/time.h"
+#include "picture/situation.h"
+#include "web/ui_internal.h"
+#include "base/kc.h"
+
+#define T(s) kc_req_tr(r, s)
+
+static int is_cert(const kc_req *r)
+{
+	return r->user.role == KC_ROLE_ADMIN || r->user.role == KC_ROLE_ANALYST;
+}
+
+/* Horizontal bars of the 7-day counts. */
+static void bar_chart(kc_req *r, const kc_situation_count *v, size_t n)
+{
+	kc_buf *b = &r->out;
+	int64_t max = 1;
+	size_t rows = n < 12 ? n : 12;
+
+	for (size_t i = 0; i < rows; i++)
+		if (v[i].d7 > max)
+			max = v[i].d7;
+	kc_buf_addf(b, "<svg role=\"img\" aria-labelledby=\"chart-t chart-d\" width=\"640\" height=\"%zu\" "
+		       "viewBox=\"0 0 640 %zu\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"chart-t\">%s</title>"
+		       "<desc id=\"chart-d\">%s</desc>",
+		    rows * 24 + 8, rows * 24 + 8, T("Events by type, last 7 days"),
+		    T("One bar per event type; the table below has the same figures."));
+	for (size_t i = 0; i < rows; i++) {
+		int w = (int)(v[i].d7 * 380 / max);
+
+		kc_buf_addf(b, "<text x=\"0\" y=\"%zu\" font-size=\"13\">", i * 24 + 20);
+		kc_html(b, v[i].key);
+		kc_buf_addf(b, "</text><rect x=\"220\" y=\"%zu\" width=\"%d\" height=\"16\" fill=\"#0b4f8a\"></rect>"
+			       "<text x=\"%d\" y=\"%zu\" font-size=\"13\">%lld</text>",
+			    i * 24 + 7, w > 0 ? w : 1, 226 + w, i * 24 + 20, (long long)v[i].d7);
+	}
+	kc_buf_adds(b, "</svg>");
+}
+
+static void count_table(kc_req *r, const char *caption, const kc_situation_count *v, size_t n)
+{
+	kc_buf *b = &r->out;
+
+	kc_buf_adds(b, "<table><caption>");
+	kc_html(b, caption);
+	kc_buf_addf(b, "</caption><thead><tr><th scope=\"col\"></th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		       "<th scope=\"col\">%s</th></tr></thead><tbody>",
+		    T("24 hours"), T("7 days"), T("30 days"));
+	for (size_t i = 0; i < n; i++) {
+		kc_buf_adds(b, "<tr><th scope=\"row\">");
+		kc_html(b, v[i].key);
+		kc_buf_addf(b, "</th><td>%lld</td><td>%lld</td><td>%lld</td></tr>", (long long)v[i].d1, (long long)v[i].d7,
+			    (long long)v[i].d30);
+	}
+	kc_buf_adds(b, "</tbody></table>");
+}
+
+static void page(kc_req *r, const char *msg)
+{
+	static const char *const sev[] = { "lav", "moderat", "alvorlig", "kritisk" };
+	static const char *const phase[] = { "reported", "triage", "handling", "recovery" };
+	int64_t org = is_cert(r) ? 0 : r->user.norgs ? r->user.orgs[0] : -1;
+	kc_buf *b = &r->out;
+	kc_situation s;
+	kc_err err;
+	char tm[KC_TIME_STRLEN];
+
+	if (org < 0 || kc_situation_get(r->st, org, &s, &err)) {
+		r->status = 403;
+		kc_ui_head(r, T("Forbidden"));
+		kc_buf_addf(b, "<h1>%s</h1>", T("Forbidden"));
+		return kc_ui_foot(r);
+	}
+	kc_ui_head(r, T("Situational picture"));
+	kc_buf_addf(b, "<h1>%s</h1>", org ? T("Your situational picture") : T("Situational picture"));
+	if (msg) {
+		kc_buf_adds(b, "<p class=\"err\" role=\"alert\">");
+		kc_html(b, msg);
+		kc_buf_adds(b, "</p>");
+	}
+	kc_buf_addf(b, "<h2>%s</h2>", T("National threat level"));
+	if (s.level.level) {
+		kc_buf_addf(b, "<p id=\"threat-level\"><strong>%d</strong> / 5 (%s, ", s.level.level,
+			    kc_time_oslo(s.level.set_at, tm));
+		kc_html(b, s.level.set_by);
+		kc_buf_adds(b, "): ");
+		kc_html(b, s.level.rationale);
+		kc_buf_adds(b, "</p>");
+	} else {
+		kc_buf_addf(b, "<p id=\"threat-level\" class=\"note\">%s</p>", T("Not set."));
+	}
+	if (is_cert(r)) {
+		kc_buf_adds(b, "<form method=\"post\" action=\"/situation/level\" class=\"row\"><input type=\"hidden\" "
+			       "name=\"csrf\" value=\"");
+		kc_html(b, r->csrf);
+		kc_buf_addf(b, "\"><div><label for=\"level\">%s</label><select id=\"level\" name=\"level\">", T("Level"));
+		for (int i = 1; i <= 5; i++)
+			kc_buf_addf(b, "<option%s>%d</option>", i == s.level.level ? " selected" : "", i);
+		kc_buf_addf(b, "</select></div><div><label for=\"rationale\">%s</label><input id=\"rationale\" name=\"rationale\" "
+			       "size=\"50\" required></div><div><button type=\"submit\">%s</button></div></form>",
+			    T("Rationale"), T("Set"));
+	}
+	kc_buf_addf(b, "<h2>%s</h2><table><thead><tr>", T("Open cases"));
+	for (int i = 0; i < 4; i++)
+		kc_buf_addf(b, "<th scope=\"col\">%s</th>", sev[i]);
+	kc_buf_adds(b, "</tr></thead><tbody><tr>");
+	for (int i = 0; i < 4; i++)
+		kc_buf_addf(b, "<td id=\"sev-%s\">%lld</td>", sev[i], (long long)s.cases_by_severity[i]);
+	kc_buf_adds(b, "</tr></tbody></table><table><thead><tr>");
+	for (int i = 0; i < 4; i++)
+		kc_buf_addf(b, "<th scope=\"col\">%s</th>", T(phase[i]));
+	kc_buf_adds(b, "</tr></thead><tbody><tr>");
+	for (int i = 0; i < 4; i++)
+		kc_buf_addf(b, "<td>%lld</td>", (long long)s.cases_by_phase[i]);
+	kc_buf_addf(b, "</tr></tbody></table><p><span id=\"overdue\">%lld</span> %s; <span id=\"clocks\">%lld</span> %s</p>",
+		    (long long)s.cases_overdue, T("cases overdue"), (long long)s.clocks_due_24h,
+		    T("legal clocks run out within 24 hours"));
+	kc_buf_addf(b, "<h2>%s</h2>", T("Events"));
+	if (s.ntypes) {
+		bar_chart(r, s.types, s.ntypes);
+		count_table(r, T("Events by type"), s.types, s.ntypes);
+	} else {
+		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No events."));
+	}
+	if (s.norgs)
+		count_table(r, T("Events by organisation"), s.orgs, s.norgs);
+	kc_situation_release(&s);
+	r->status = r->status == 500 ? 200 : r->status;
+	kc_ui_foot(r);
+}
+
+int kc_ui_situation_route(kc_req *r, int post)
+{
+	char lv[8], why[1100];
+	kc_err err;
+
+	if (!post) {
+		page(r, NULL);
+		return 1;
+	}
+	if (!strcmp(r->path, "/situation/level")) {
+		if (!kc_ui_csrf_ok(r))
+			return 1;
+		if (!is_cert(r)) {
+			r->status = 403;
+			page(r, T("only the CERT's analysts do this"));
+			return 1;
+		}
+		if (kc_threat_level_set(r->st, r->user.name, atoi(kc_req_form(r, "level", lv, sizeof(lv)) ? lv : "0"),
+					kc_req_form(r, "rationale", why, sizeof(why)), &err)) {
+			r->status = 400;
+			page(r, err.msg);
+			return 1;
+		}
+		kc_resp_redirect(r, "/situation");
+		return 1;
+	}
+	return 0;
+}
