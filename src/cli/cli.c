@@ -122,6 +122,12 @@ const struct kc_cmd kc_commands[] = {
 	     "The national threat level, open cases by severity and phase, overdue cases and legal\n"
 	     "clocks, and events by type and by organisation over 24 hours, 7 and 30 days; with\n"
 	     "--org, one organisation's own. level sets the national threat level (audited).\n") },
+	{ "demo", cmd_demo, NEEDS_STORE | NEEDS_SCHEMA, N_("load a synthetic demo dataset"),
+	  N_("usage: kcert demo\n\n"
+	     "For a first look: gives four municipalities (0301, 4601, 5001, 5501) the documentation\n"
+	     "address ranges (RFC 5737, RFC 3849) and example domains, demo contacts at example.invalid,\n"
+	     "90 days of events from a feed called demo, cases in every phase and a threat level.\n"
+	     "Everything is marked DEMO. Once per store; never on a store in real use.\n") },
 	{ "feed", cmd_feed, NEEDS_STORE | NEEDS_SCHEMA, N_("feeds fetched on a schedule"),
 	  N_("usage: kcert feed add NAME URL [--format shadowserver|list|stix|misp|csv] [--every 1d]\n"
 	     "                     [--report TYPE] [--classification TAXONOMY/TYPE/IDENTIFIER]\n"

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "org/org.h"
+#include "picture/demo.h"
 #include "picture/situation.h"
 #include "base/kc.h"
 
@@ -72,5 +73,23 @@ int cmd_situation(struct kc_cli *cli, int argc, char **argv)
 		printf("  %-32s %6lld %6lld %6lld\n", s.orgs[i].key, (long long)s.orgs[i].d1, (long long)s.orgs[i].d7,
 		       (long long)s.orgs[i].d30);
 	kc_situation_release(&s);
+	return KC_EXIT_OK;
+}
+
+int cmd_demo(struct kc_cli *cli, int argc, char **argv)
+{
+	kc_demo_report rep;
+	kc_err err;
+	int rc;
+
+	(void)argv;
+	if (argc != 1)
+		return kc_cli_usage("demo", _("no arguments"));
+	kc_err_clear(&err);
+	rc = kc_demo_load(cli->st, cli->actor, &rep, &err);
+	if (rc)
+		return kc_cli_fail(&err, rc);
+	printf(_("Demo data loaded (marked DEMO): %d assets, %d contacts, %d events, %d cases, and a threat level.\n"),
+	       rep.assets, rep.contacts, rep.events, rep.cases);
 	return KC_EXIT_OK;
 }
