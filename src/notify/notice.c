@@ -68,19 +68,31 @@ static int tlp_rank(const char *t)
 
 /* Is the contact subscribed to this event? notices: all, none, or a list of
  * identifiers and taxonomies. */
+/* One word of a comma or space separated list equals w. */
+static int word_in(const char *list, const char *w)
+{
+	size_t wl = strlen(w);
+
+	for (const char *p = list; *p;) {
+		size_t n;
+
+		p += strspn(p, ", ");
+		n = strcspn(p, ", ");
+		if (n && n == wl && !strncmp(p, w, n))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
 static int subscribed(const char *notices, const struct ev *e)
 {
-	char list[256], *save = NULL;
-
 	if (!strcmp(notices, "all"))
 		return 1;
 	if (!strcmp(notices, "none"))
 		return 0;
-	snprintf(list, sizeof(list), "%s", notices);
-	for (char *t = strtok_r(list, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
-		if (!strcmp(t, e->identifier) || !strcmp(t, e->taxonomy) || (!strcmp(t, "high") && e->text->high))
-			return 1;
-	return 0;
+	return word_in(notices, e->identifier) || word_in(notices, e->taxonomy) ||
+	       (e->text->high && word_in(notices, "high"));
 }
 
 static int64_t setting_int(kc_store *st, const char *key, int64_t def)

@@ -1,5 +1,5 @@
 /*
- * fuzz_mail.c - libFuzzer harness for incoming mail (src/mail/): the parser
+ * fuzz_mime.c - libFuzzer harness for incoming mail (src/mail/): the parser
  * with small limits, the subject tags, the HTML reducer and the RFC 2047
  * decoder on the raw bytes, and the observables of the body. Invariants: a
  * message comes back or KC_EPARSE with a message, never both; every text is
