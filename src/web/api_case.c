@@ -296,6 +296,25 @@ static int visible(kc_req *r, int64_t id)
 	return 0;
 }
 
+/* What every change of a case begins with: the case visible to the user,
+ * the CERT's when cert_needed, the CSRF token, a JSON object. NULL when
+ * one of them failed and the answer is given. */
+static json_t *change_body(kc_req *r, int64_t id, int cert_needed)
+{
+	if (!visible(r, id) || (cert_needed && !cert_only(r)) || !kc_api_need_csrf(r))
+		return NULL;
+	return body_object(r);
+}
+
+/* ... and ends with: the error, or the case as it is now. */
+static void change_done(kc_req *r, json_t *b, int rc, const kc_err *err, int64_t id, int status)
+{
+	json_decref(b);
+	if (rc)
+		return kc_api_fail(r, rc, err);
+	respond_case(r, id, status);
+}
+
 void kc_api_case_update(kc_req *r)
 {
 	const char *status, *lessons, *sev, *tlp, *title, *cls;
@@ -306,7 +325,7 @@ void kc_api_case_update(kc_req *r)
 	kc_err err;
 	int rc = KC_OK;
 
-	if (!visible(r, id) || !cert_only(r) || !kc_api_need_csrf(r) || !(b = body_object(r)))
+	if (!(b = change_body(r, id, 1)))
 		return;
 	status = sfield(b, "status");
 	lessons = sfield(b, "lessons");
@@ -325,10 +344,7 @@ void kc_api_case_update(kc_req *r)
 		rc = kc_case_assign(r->st, &a, id, json_is_string(assignee) ? json_string_value(assignee) : NULL, &err);
 	if (!rc && status)
 		rc = kc_case_set_status(r->st, &a, id, status, lessons, &err);
-	json_decref(b);
-	if (rc)
-		return kc_api_fail(r, rc, &err);
-	respond_case(r, id, 200);
+	change_done(r, b, rc, &err, id, 200);
 }
 
 void kc_api_case_message(kc_req *r)
@@ -340,14 +356,11 @@ void kc_api_case_message(kc_req *r)
 	kc_err err;
 	int rc;
 
-	if (!visible(r, id) || !kc_api_need_csrf(r) || !(b = body_object(r)))
+	if (!(b = change_body(r, id, 0)))
 		return;
 	text = sfield(b, "text");
 	rc = is_cert(r) ? kc_case_reply(r->st, &a, id, sfield(b, "to"), text, &err) : kc_case_message(r->st, &a, id, text, &err);
-	json_decref(b);
-	if (rc)
-		return kc_api_fail(r, rc, &err);
-	respond_case(r, id, 201);
+	change_done(r, b, rc, &err, id, 201);
 }
 
 void kc_api_case_note(kc_req *r)
@@ -358,13 +371,10 @@ void kc_api_case_note(kc_req *r)
 	kc_err err;
 	int rc;
 
-	if (!visible(r, id) || !cert_only(r) || !kc_api_need_csrf(r) || !(b = body_object(r)))
+	if (!(b = change_body(r, id, 1)))
 		return;
 	rc = kc_case_note(r->st, &a, id, sfield(b, "text"), &err);
-	json_decref(b);
-	if (rc)
-		return kc_api_fail(r, rc, &err);
-	respond_case(r, id, 201);
+	change_done(r, b, rc, &err, id, 201);
 }
 
 void kc_api_case_share(kc_req *r)
@@ -377,16 +387,13 @@ void kc_api_case_share(kc_req *r)
 	kc_err err;
 	int rc;
 
-	if (!visible(r, id) || !cert_only(r) || !kc_api_need_csrf(r) || !(b = body_object(r)))
+	if (!(b = change_body(r, id, 1)))
 		return;
 	partner = sfield(b, "partner");
 	rc = partner ? kc_org_get(r->st, partner, &p, &err) : kc_err_set(&err, KC_EINVAL, "%s", kc_req_tr(r, "give partner"));
 	if (!rc)
 		rc = kc_case_share(r->st, &a, id, p.id, sfield(b, "note"), &err);
-	json_decref(b);
-	if (rc)
-		return kc_api_fail(r, rc, &err);
-	respond_case(r, id, 201);
+	change_done(r, b, rc, &err, id, 201);
 }
 
 void kc_api_case_clock(kc_req *r)
@@ -398,7 +405,7 @@ void kc_api_case_clock(kc_req *r)
 	kc_err err;
 	int rc;
 
-	if (!visible(r, id) || !cert_only(r) || !kc_api_need_csrf(r) || !(b = body_object(r)))
+	if (!(b = change_body(r, id, 1)))
 		return;
 	kind = sfield(b, "kind");
 	if (!kind)
@@ -407,10 +414,7 @@ void kc_api_case_clock(kc_req *r)
 		rc = kc_case_clock_met(r->st, &a, id, kind, &err);
 	else
 		rc = kc_case_clock_start(r->st, &a, id, kind, sfield(b, "from"), &err);
-	json_decref(b);
-	if (rc)
-		return kc_api_fail(r, rc, &err);
-	respond_case(r, id, 201);
+	change_done(r, b, rc, &err, id, 201);
 }
 
 void kc_api_campaigns(kc_req *r)
@@ -452,7 +456,7 @@ void kc_api_case_attach(kc_req *r)
 	kc_err err;
 	int rc;
 
-	if (!visible(r, id) || !kc_api_need_csrf(r) || !(b = body_object(r)))
+	if (!(b = change_body(r, id, 0)))
 		return;
 	name = sfield(b, "name");
 	b64 = sfield(b, "data");
@@ -470,8 +474,5 @@ void kc_api_case_attach(kc_req *r)
 	}
 	rc = kc_case_attach(r->st, &a, id, name, sfield(b, "content_type"), data, len, &err);
 	free(data);
-	json_decref(b);
-	if (rc)
-		return kc_api_fail(r, rc, &err);
-	respond_case(r, id, 201);
+	change_done(r, b, rc, &err, id, 201);
 }
