@@ -13,6 +13,7 @@
 #include "audit/audit.h"
 #include "auth/visibility.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "base/time.h"
 #include "case/case.h"
 #include "case/internal.h"
@@ -158,8 +159,11 @@ int kc_case_reply(kc_store *st, const kc_actor *a, int64_t id, const char *to, c
 	return kc_store_commit(st, err);
 }
 
+#define T(s) kc_tr_lang(lang, s)
+
 int kc_case_share(kc_store *st, const kc_actor *a, int64_t id, int64_t partner_id, const char *note, kc_err *err)
 {
+	kc_lang lang = KC_LANG_NB;
 	char subject[400], now[KC_TIME_STRLEN];
 	kc_tlp tlp = KC_TLP_AMBER;
 	kc_org p;
@@ -190,14 +194,16 @@ int kc_case_share(kc_store *st, const kc_actor *a, int64_t id, int64_t partner_i
 	kc_case_subject(id, c.tlp, c.title, subject, sizeof(subject));
 	kc_buf_init(&body, 4u << 20);
 	kc_buf_addf(&body, "TLP:%s\n\n", c.tlp);
-	kc_buf_addf(&body, "KommuneCERT shares case #%lld with %s.\n\n", (long long)id, p.name);
+	/* In the partner's language (nb unless its organisation says otherwise). */
+	kc_lang_parse(p.lang, &lang);
+	kc_buf_addf(&body, T("KommuneCERT shares case #%lld with %s.\n\n"), (long long)id, p.name);
 	if (note && *note)
 		kc_buf_addf(&body, "%s\n\n", note);
-	kc_buf_addf(&body, "Title: %s\nOrganisation: %s\nSeverity: %s\nClassification: %s/%s\nStatus: %s\nReported: %s\n",
+	kc_buf_addf(&body, T("Title: %s\nOrganisation: %s\nSeverity: %s\nClassification: %s/%s\nStatus: %s\nReported: %s\n"),
 		    c.title, c.org_name[0] ? c.org_name : "-", c.severity, c.taxonomy[0] ? c.taxonomy : "-",
 		    c.type[0] ? c.type : "-", c.status, c.created_at);
 	if (c.systems[0])
-		kc_buf_addf(&body, "Systems: %s\n", c.systems);
+		kc_buf_addf(&body, T("Systems: %s\n"), c.systems);
 	kc_buf_addf(&body, "\n%s\n", c.description ? c.description : "");
 	if (!kc_store_query(st, err, &s,
 			    "SELECT o.kind, o.value FROM case_observable co JOIN observable o ON o.id = co.observable_id "
@@ -207,13 +213,13 @@ int kc_case_share(kc_store *st, const kc_actor *a, int64_t id, int64_t partner_i
 
 		while (kc_stmt_step(s, err) == KC_ROW) {
 			if (first)
-				kc_buf_adds(&body, "\nObservables:\n");
+				kc_buf_adds(&body, T("\nObservables:\n"));
 			first = 0;
 			kc_buf_addf(&body, "  %s %s\n", kc_stmt_text(s, 0), kc_stmt_text(s, 1));
 		}
 		kc_stmt_finalize(s);
 	}
-	kc_buf_addf(&body, "\nPlease keep [%s #%lld] in the subject of your answer, and tell us your own reference.\n\n-- \nKommuneCERT\n",
+	kc_buf_addf(&body, T("\nPlease keep [%s #%lld] in the subject of your answer, and tell us your own reference.\n\n-- \nKommuneCERT\n"),
 		    env_or("KCERT_SUBJECT_PREFIX", "KommuneCERT"), (long long)id);
 	kc_case_release(&c);
 	kc_time_now_iso(now);

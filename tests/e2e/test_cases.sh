@@ -91,7 +91,7 @@ expect_out "Isoler serveren" "with the text"
 expect_out "X-Envelope-To: vakt@helsecert.example" "the share goes to the partner's contact"
 expect_out "Gjelder også helsetenester" "with the note"
 expect_out "  url https://login-microsoft.example.com/auth" "and the observables"
-expect_out "Please keep \[KommuneCERT #1\] in the subject" "and asks to keep the tag"
+expect_out "Behold \[KommuneCERT #1\] i emnefeltet" "and asks, in the partner's language (bokmål), to keep the tag"
 run "$KCERT" case show 1
 expect_out "Status triage" "the first reply moves the report to triage"
 expect_out "answered 2026-11-30T08:00:00Z" "and answers the first-response target"
