@@ -7,32 +7,12 @@
 //   node cases.mjs URL PASSWORD SCREENSHOT_DIR MAILDIR KCERT
 // Users (made by tests/e2e/test_browser_cases.sh): ana (analyst), oslo-ui
 // (member of 0301), with PASSWORD. MAILDIR is where the SMTP sink writes.
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { session } from './lib.mjs';
 
 const [url, password, shots, maildir, kcert] = process.argv.slice(2);
-let pass = 0, fail = 0;
-function check(ok, what, detail = '') {
-  if (ok) pass++;
-  else { fail++; console.error(`FAIL test_browser_cases: ${what} ${detail}`); }
-}
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-
-async function login(name) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${url}/login`);
-  await page.getByLabel('Brukernavn').fill(name);
-  await page.getByLabel('Passord').fill(password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Logg inn' }).click()]);
-  return { context, page };
-}
+const { check, login, finish } = await session('test_browser_cases', url, password);
 
 async function waitForMail(n) {
   for (let i = 0; i < 100; i++) {
@@ -115,8 +95,5 @@ try {
   }
 } catch (e) {
   check(false, 'browser session', String(e));
-} finally {
-  await browser.close();
 }
-console.log(`e2e test_browser_cases: ${pass} passed, ${fail} failed`);
-process.exit(fail ? 1 : 0);
+await finish();

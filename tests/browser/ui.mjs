@@ -6,31 +6,16 @@
 //   node ui.mjs URL PASSWORD SCREENSHOT_DIR
 // Users (made by tests/e2e/test_browser.sh): admin-ui, oslo-ui (member of 0301),
 // helse-ui (partner), all with PASSWORD.
-import { chromium } from 'playwright-core';
+import { session } from './lib.mjs';
 
 const [url, password, shots] = process.argv.slice(2);
-let pass = 0, fail = 0;
-function check(ok, what, detail = '') {
-  if (ok) pass++;
-  else { fail++; console.error(`FAIL test_browser: ${what} ${detail}`); }
-}
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const { check, login: formLogin, finish } = await session('test_browser', url, password);
 
 async function login(name) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${url}/login`);
-  check(await page.locator('html').getAttribute('lang') === 'nb', `${name}: the login page is in bokmål`);
-  await page.getByLabel('Brukernavn').fill(name);
-  await page.getByLabel('Passord').fill(password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Logg inn' }).click()]);
-  if (page.url() !== `${url}/`) console.error('after login:', page.url(), (await page.content()).slice(0, 2000));
-  return { context, page };
+  const r = await formLogin(name, async (page) =>
+    check(await page.locator('html').getAttribute('lang') === 'nb', `${name}: the login page is in bokmål`));
+  if (r.page.url() !== `${url}/`) console.error('after login:', r.page.url(), (await r.page.content()).slice(0, 2000));
+  return r;
 }
 
 try {
@@ -99,8 +84,5 @@ try {
   }
 } catch (e) {
   check(false, 'browser session', String(e));
-} finally {
-  await browser.close();
 }
-console.log(`e2e test_browser: ${pass} passed, ${fail} failed`);
-process.exit(fail ? 1 : 0);
+await finish();
