@@ -17,7 +17,8 @@ DEPS ?= scripts/deps.sh
 KCERT_DB ?= var/kcert.db
 VERSION := 0.1.0
 
-PKGS := sqlite3 libpq jansson libsodium libidn2 libmicrohttpd gmime-3.0 libcurl
+PKGS := sqlite3 libpq jansson libsodium libidn2 libmicrohttpd gmime-3.0 libcurl \
+	openssl libunbound libcmark cairo zlib
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wvla -Wno-format-nonliteral
 # gcc warns that messages may be cut at their buffer size; that is intended.

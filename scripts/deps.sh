@@ -7,8 +7,8 @@
 # make target. Needs root (or sudo) only when something must be installed.
 set -eu
 
-build_pkgs="make gcc pkgconf libc6-dev libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libidn2-dev libmicrohttpd-dev libgmime-3.0-dev libcurl4-openssl-dev sqlite3"
-test_pkgs="libcmocka-dev clang libclang-rt-14-dev gettext postgresql curl chromium python3-aiosmtpd"
+build_pkgs="make gcc pkgconf libc6-dev libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libidn2-dev libmicrohttpd-dev libgmime-3.0-dev libcurl4-openssl-dev libssl-dev libunbound-dev libevent-dev libcmark-dev libcairo2-dev zlib1g-dev sqlite3"
+test_pkgs="libcmocka-dev clang libclang-rt-14-dev gettext postgresql curl chromium python3-aiosmtpd python3-jsonschema nginx-light redis-server nsd ldnsutils nmap sslscan openssl poppler-utils iproute2 dnsutils"
 # Node.js for the browser tests: Debian's, unless one is installed already.
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs nodejs npm"
 
