@@ -51,10 +51,10 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(O)/fuzz/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
-.PHONY: all deps run test unit e2e fuzz fuzz-build bench clean check-clang i18n-check
+.PHONY: all deps run test unit tools e2e fuzz fuzz-build bench clean check-clang i18n-check
 .DEFAULT_GOAL := all
 
-all: deps $(O)/kcert
+all: deps $(O)/kcert $(TOOL_BIN)
 
 deps:
 	@sh $(DEPS) build
@@ -96,6 +96,15 @@ $(O)/gen/registry_data.c: share/data/municipalities-2024.csv share/data/counties
 $(O)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(PKG_CFLAGS) $(CFLAGS_ALL) -o $@ $< $(LIB) -lcmocka $(LDLIBS_ALL)
+
+# Test tools: small programs the e2e tests drive (tests/tools/NAME.c).
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(O)/tests/tools/%)
+$(O)/tests/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(PKG_CFLAGS) $(CFLAGS_ALL) -o $@ $< $(LIB) $(LDLIBS_ALL)
+
+tools: $(TOOL_BIN)
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
