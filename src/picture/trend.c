@@ -250,8 +250,10 @@ int kc_trend_map_events(kc_store *st, int ndays, kc_map_cell **out, size_t *n, k
 		snprintf((*out)[i].value, sizeof((*out)[i].value), "0");
 	kc_time_iso(kc_now() - (time_t)ndays * 86400, since);
 	rc = kc_store_query(st, err, &s,
-			    "SELECT o.code, count(*) FROM event e JOIN org o ON o.id = e.org_id WHERE e.time_last >= ? AND "
-			    "o.kind = 'municipality' GROUP BY o.code",
+			    /* CROSS JOIN: SQLite keeps event (by time_last) as the outer loop
+			     * instead of walking every municipality's events. */
+			    "SELECT o.code, count(*) FROM event e CROSS JOIN org o WHERE o.id = e.org_id AND e.time_last >= ? "
+			    "AND o.kind = 'municipality' GROUP BY o.code",
 			    "t", since);
 	while (!rc && (rc = kc_stmt_step(s, err)) == KC_ROW) {
 		kc_map_cell key = { 0 }, *c;
