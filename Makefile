@@ -39,7 +39,8 @@ endif
 LIB_SRC := $(filter-out src/main.c src/cli/%,$(wildcard src/*/*.c))
 CLI_SRC := src/main.c $(wildcard src/cli/*.c)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
-GEN_SRC := $(O)/gen/i18n_catalogue.c $(O)/gen/migrations.c $(O)/gen/registry_data.c $(O)/gen/rsit_data.c
+GEN_SRC := $(O)/gen/i18n_catalogue.c $(O)/gen/migrations.c $(O)/gen/registry_data.c $(O)/gen/rsit_data.c \
+	$(O)/gen/map_data.c
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/obj/%.o) $(GEN_SRC:$(O)/gen/%.c=$(O)/obj/gen/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/obj/%.o)
 LIB := $(O)/libkcert.a
@@ -93,6 +94,9 @@ $(O)/gen/rsit_data.c: share/data/rsit-taxonomy.csv scripts/embed.sh | $(O)/gen/.
 $(O)/gen/registry_data.c: share/data/municipalities-2024.csv share/data/counties-2024.csv scripts/embed.sh | $(O)/gen/.stamp
 	{ sh scripts/embed.sh kc_data_municipalities share/data/municipalities-2024.csv; \
 	  sh scripts/embed.sh kc_data_counties share/data/counties-2024.csv; } > $@.tmp && mv $@.tmp $@
+
+$(O)/gen/map_data.c: share/data/map-tiles-2024.csv scripts/embed.sh | $(O)/gen/.stamp
+	sh scripts/embed.sh kc_data_map_tiles $< > $@.tmp && mv $@.tmp $@
 
 # Unit tests (cmocka), one binary per tests/unit/DIR/test_NAME.c.
 $(O)/tests/unit/%: tests/unit/%.c $(LIB)

@@ -122,6 +122,14 @@ const struct kc_cmd kc_commands[] = {
 	     "The national threat level, open cases by severity and phase, overdue cases and legal\n"
 	     "clocks, and events by type and by organisation over 24 hours, 7 and 30 days; with\n"
 	     "--org, one organisation's own. level sets the national threat level (audited).\n") },
+	{ "report", cmd_report, NEEDS_STORE | NEEDS_SCHEMA, N_("the weekly or monthly situation report"),
+	  N_("usage: kcert report situation [--period week|month] [--format md|html|pdf] [--tlp GREEN]\n"
+	     "                              [--output FILE]\n\n"
+	     "The situation report of the last 7 (week) or 30 (month) days: threat level and rationale,\n"
+	     "key figures, new events per day, events by type, open cases by classification, exposed\n"
+	     "services and notable incidents, anonymised for the report's TLP (default GREEN; CLEAR and\n"
+	     "GREEN name no organisation), marked on every page. In the language of --lang. A PDF needs\n"
+	     "--output. The worker mails the weekly PDF to contacts whose notices include report.\n") },
 	{ "demo", cmd_demo, NEEDS_STORE | NEEDS_SCHEMA, N_("load a synthetic demo dataset"),
 	  N_("usage: kcert demo\n\n"
 	     "For a first look: gives four municipalities (0301, 4601, 5001, 5501) the documentation\n"

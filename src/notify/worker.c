@@ -2,6 +2,7 @@
  * worker.c - one round of background work; see worker.h.
  */
 #include "notify/worker.h"
+#include "picture/report.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +29,8 @@ int kc_worker_round(kc_store *st, const char *owner, kc_worker_result *r, kc_err
 	rc = kc_feed_run(st, owner, NULL, NULL, &r->feeds, err);
 	if (!rc)
 		rc = kc_notify_run(st, &o, NULL, NULL, &r->notices, err);
+	if (!rc)
+		rc = kc_report_mail_due(st, "worker", NULL, err); /* the weekly situation report */
 	if (!rc) {
 		kc_smtp_conf_from_env(&conf);
 		rc = kc_outbox_deliver(st, &conf, owner, 0, &r->outbox, err);

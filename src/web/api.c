@@ -16,6 +16,7 @@
 #include "feed/event.h"
 #include "notify/notice.h"
 #include "picture/situation.h"
+#include "picture/trend.h"
 #include "org/asset.h"
 #include "org/org.h"
 #include "web/api_internal.h"
@@ -777,6 +778,15 @@ static void situation(kc_req *r)
 	if (cert && !org_id)
 		json_object_set_new(o, "events_by_organisation", counts_json(sit.orgs, sit.norgs));
 	kc_situation_release(&sit);
+	if (org_id > 0) {
+		json_t *cmp = kc_api_situation_compare(r->st, org_id, &err);
+
+		if (!cmp) {
+			json_decref(o);
+			return fail(r, KC_ESTORE, &err);
+		}
+		json_object_set_new(o, "compare", cmp);
+	}
 	kc_resp_json(r, 200, o);
 }
 

@@ -875,7 +875,7 @@ void kc_ui_route(kc_req *r)
 	}
 	if (!strncmp(p, "/cases", 6) && (get || post) && kc_ui_case_route(r, p + 6, post))
 		return;
-	if (((get && !strcmp(p, "/situation")) || (post && !strcmp(p, "/situation/level"))) &&
+	if (((get && (!strcmp(p, "/situation") || !strncmp(p, "/org/", 5))) || (post && !strcmp(p, "/situation/level"))) &&
 	    kc_ui_situation_route(r, post))
 		return;
 	if (get && !strcmp(p, "/whois"))
