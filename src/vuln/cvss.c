@@ -205,7 +205,8 @@ int kc_cvss_parse_n(const char *s, size_t len, unsigned flags, struct kc_cvss *o
 	else if (n == 3 && !memcmp(p, "4.0", 3))
 		out->version = KC_CVSS_V40;
 	else
-		return refuse(out, err, _("CVSS version %s is not supported (3.0, 3.1 or 4.0)"), shown(p, n, a));
+		return refuse(out, err, _("CVSS version %s is not supported (3.0, 3.1 or 4.0)"),
+			      n ? shown(p, n, a) : "\"\"");
 	if (!slash)
 		return refuse(out, err, _("no metrics after CVSS:%s"), kc_cvss_version_name(out->version));
 	tab = table_of(out->version, &n);
