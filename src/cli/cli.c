@@ -191,6 +191,13 @@ const struct kc_cmd kc_commands[] = {
 	{ "token", cmd_token, NEEDS_STORE | NEEDS_SCHEMA, N_("API tokens"),
 	  N_("usage: kcert token create USER [--name LABEL] [--expires 90d]\n\n"
 	     "Prints a new token that acts as USER (shown once; stored hashed).\n") },
+	{ "cvss", cmd_cvss, 0, N_("score a CVSS v3.0, v3.1 or v4.0 vector"),
+	  N_("usage: kcert cvss [--format text|json] VECTOR\n\n"
+	     "Validates the vector strictly (prefix, metric names and values, order, duplicates,\n"
+	     "every base metric) and prints its scores and severity: for v3.x the base, temporal\n"
+	     "and environmental scores (specification section 7, Appendix A Roundup); for v4.0\n"
+	     "the CVSS-B/BT/BE/BTE score and its MacroVector (FIRST's reference method).\n"
+	     "Exit status: 0 valid; 2 invalid vector, with the problem named.\n") },
 	{ "help", cmd_help, 0, N_("show help for a command"), N_("usage: kcert help [COMMAND]\n") },
 	{ "version", cmd_version, 0, N_("show the version"), N_("usage: kcert version\n") },
 	{ NULL, NULL, 0, NULL, NULL },

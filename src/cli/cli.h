@@ -104,6 +104,7 @@ int cmd_demo(struct kc_cli *cli, int argc, char **argv);
 int cmd_report(struct kc_cli *cli, int argc, char **argv);
 int cmd_user(struct kc_cli *cli, int argc, char **argv);
 int cmd_token(struct kc_cli *cli, int argc, char **argv);
+int cmd_cvss(struct kc_cli *cli, int argc, char **argv);
 int cmd_help(struct kc_cli *cli, int argc, char **argv);
 int cmd_version(struct kc_cli *cli, int argc, char **argv);
 
