@@ -25,6 +25,7 @@
 #include "base/domain.h"
 #include "base/ip.h"
 #include "base/time.h"
+#include "feed/pipe.h"
 #include "feed/shadowserver.h"
 #include "feed/sink.h"
 #include "base/kc.h"
@@ -152,6 +153,7 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 	uint64_t total = 0;
 	size_t records = 0;
 	struct stat sb;
+	kc_pipe *pipe = NULL;
 	int rc, first = 1;
 
 	memset(rep, 0, sizeof(*rep));
@@ -170,15 +172,18 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 	snprintf(rep->report, sizeof(rep->report), "%s", name);
 	if (rc || rep->already)
 		return rc;
+	kc_buf_init(&extra, 1u << 20);
 	f = fopen(path, "rb");
 	if (!f) {
 		rc = kc_err_set(err, KC_EIO, _("cannot open %s: %s"), s.shown, strerror(errno));
 		goto out;
 	}
-	kc_buf_init(&extra, 1u << 20);
 	rc = kc_csv_open_file(&csv, f, NULL, err);
 	if (rc)
 		goto out;
+	/* Storing runs in a thread of its own while this one reads on. */
+	if (!o->dry_run && kc_pipe_start(&pipe, &s, &e))
+		pipe = NULL;
 	if (o->progress && !fstat(fileno(f), &sb))
 		total = (uint64_t)sb.st_size;
 	while ((rc = kc_csv_next(csv, &rec, &e)) != 0) {
@@ -318,6 +323,13 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 		ev.fqdn = fqdn[0] ? fqdn : NULL;
 		ev.url = urlf;
 		ev.extra = kc_buf_str(&extra);
+		if (pipe) {
+			rc = kc_pipe_put(pipe, &ev, org_id, when);
+			if (rc)
+				break; /* kc_pipe_finish has the message */
+			rc = 1;
+			continue;
+		}
 		rc = kc_sink_store(&s, &ev, org_id, when, &merged, err);
 		if (rc)
 			break;
@@ -326,6 +338,16 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 		else
 			rep->events++;
 		rc = 1;
+	}
+	if (pipe) {
+		kc_err pe;
+		int prc = kc_pipe_finish(pipe, &pe);
+
+		pipe = NULL;
+		if (prc && (rc == 0 || rc == prc)) {
+			*err = pe;
+			rc = prc;
+		}
 	}
 out:
 	rc = kc_sink_close(&s, rc, err);
