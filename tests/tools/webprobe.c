@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "base/i18n.h"
 #include "scan/dns.h"
 #include "scan/mail.h"
 #include "scan/scan.h"
@@ -111,6 +112,8 @@ main(int argc, char **argv)
 	int64_t org = 1;
 	kc_err err = { 0 };
 	int i, rc = 0;
+
+	kc_i18n_init_from_env(); /* KCERT_LANG, as kcert itself */
 
 	kc_scan_opts_default(&o);
 	o.timeout_ms = 2000;
