@@ -783,7 +783,7 @@ static void helpers(struct ck *c, json_t *node, char *path, size_t plen, int dep
 					    (size_t)(slash - s - 4))
 					fail(c, "6.1.13", path, "'%.80s' is not a package URL", s);
 			}
-			if (!strcmp(key, "file_hashes") && json_is_array(v)) {
+			if (!strcmp(key, "hashes") && json_is_array(v)) {
 				size_t i;
 				json_t *fh;
 
@@ -798,7 +798,7 @@ static void helpers(struct ck *c, json_t *node, char *path, size_t plen, int dep
 							const char *other = str(json_array_get(hs, j), "algorithm");
 
 							if (other && !strcmp(other, alg)) {
-								snprintf(path + len, plen - len, "/file_hashes/%zu/file_hashes/%zu", i, k);
+								snprintf(path + len, plen - len, "/hashes/%zu/file_hashes/%zu", i, k);
 								fail(c, "6.1.25", path, "hash algorithm %.20s is used twice", alg);
 								break;
 							}
