@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "advisory/notify.h"
 #include "base/kc.h"
 
 void kc_worker_name(char *out, size_t cap)
@@ -28,6 +29,11 @@ int kc_worker_round(kc_store *st, const char *owner, kc_worker_result *r, kc_err
 	rc = kc_feed_run(st, owner, NULL, NULL, &r->feeds, err);
 	if (!rc)
 		rc = kc_notify_run(st, &o, NULL, NULL, &r->notices, err);
+	if (!rc) {
+		kc_adv_digest_result ad;
+
+		rc = kc_advisory_digest_run(st, "worker", &ad, err);
+	}
 	if (!rc) {
 		kc_smtp_conf_from_env(&conf);
 		rc = kc_outbox_deliver(st, &conf, owner, 0, &r->outbox, err);
