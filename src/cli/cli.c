@@ -198,6 +198,25 @@ const struct kc_cmd kc_commands[] = {
 	     "and environmental scores (specification section 7, Appendix A Roundup); for v4.0\n"
 	     "the CVSS-B/BT/BE/BTE score and its MacroVector (FIRST's reference method).\n"
 	     "Exit status: 0 valid; 2 invalid vector, with the problem named.\n") },
+	{ "advisory", cmd_advisory, NEEDS_STORE | NEEDS_SCHEMA, N_("advisories: write, publish, update and export (HTML, Atom, CSAF 2.0)"),
+	  N_("usage: kcert advisory new --title T [--summary S] [--body-file F.md] [--cve ID[=SCORE=VECTOR]]...\n"
+	     "                         [--product CPE]... [--fixed CPE=VERSION]... [--tlp L] [--severity S]\n"
+	     "                         [--reference 'URL [SUMMARY]']... [--recommendation T]... [--workaround T]...\n"
+	     "                         [--title-en T] [--summary-en S] [--body-en-file F.md]\n"
+	     "       kcert advisory edit ID [the same options]          (a draft; lists given replace the old)\n"
+	     "       kcert advisory publish ID [--summary TEXT]         (revision 1)\n"
+	     "       kcert advisory update ID --summary TEXT [the same options]   (a new revision)\n"
+	     "       kcert advisory list [--all] [--format table|csv|json]\n"
+	     "       kcert advisory show ID [--format table|csv|json]\n"
+	     "       kcert advisory export ID --format csaf|html|atom [--lang nb|nn|en]\n"
+	     "       kcert advisory digest                              (queue the subscribers' digests)\n\n"
+	     "new prints the new id, KCERT-YYYY-NNNN. Severity: lav, moderat, alvorlig, kritisk. Publishing\n"
+	     "and updating notify the organisations that run an affected product. kcert serve publishes\n"
+	     "the advisories under /advisories and /.well-known/csaf/ (see docs/kcert-advisory.md).\n") },
+	{ "csaf", cmd_csaf, 0, N_("check CSAF 2.0 documents"),
+	  N_("usage: kcert csaf validate FILE...\n\n"
+	     "Runs CSAF 2.0's mandatory tests (section 6.1) and prints each failure as\n"
+	     "FILE: TEST JSON-PATH: MESSAGE. Exit status 0 when every document passes, 1 otherwise.\n") },
 	{ "help", cmd_help, 0, N_("show help for a command"), N_("usage: kcert help [COMMAND]\n") },
 	{ "version", cmd_version, 0, N_("show the version"), N_("usage: kcert version\n") },
 	{ NULL, NULL, 0, NULL, NULL },

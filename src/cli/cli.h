@@ -105,6 +105,8 @@ int cmd_report(struct kc_cli *cli, int argc, char **argv);
 int cmd_user(struct kc_cli *cli, int argc, char **argv);
 int cmd_token(struct kc_cli *cli, int argc, char **argv);
 int cmd_cvss(struct kc_cli *cli, int argc, char **argv);
+int cmd_advisory(struct kc_cli *cli, int argc, char **argv);
+int cmd_csaf(struct kc_cli *cli, int argc, char **argv);
 int cmd_help(struct kc_cli *cli, int argc, char **argv);
 int cmd_version(struct kc_cli *cli, int argc, char **argv);
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "advisory/notify.h"
 #include "base/kc.h"
 
 void kc_worker_name(char *out, size_t cap)
@@ -68,6 +69,11 @@ static int round_once(kc_store *st, const char *owner, kc_worker_result *r, kc_e
 		rc = kc_notify_run(st, &o, NULL, NULL, &r->notices, err);
 	if (!rc)
 		rc = kc_report_mail_due(st, "worker", NULL, err); /* the weekly situation report */
+	if (!rc) {
+		kc_adv_digest_result ad;
+
+		rc = kc_advisory_digest_run(st, "worker", &ad, err);
+	}
 	if (!rc) {
 		kc_smtp_conf_from_env(&conf);
 		rc = kc_outbox_deliver(st, &conf, owner, 0, &r->outbox, err);

@@ -28,4 +28,8 @@ void kc_api_case_clock(kc_req *r);
 void kc_api_campaigns(kc_req *r);
 void kc_api_case_attach(kc_req *r);
 
+/* advisory_web.c */
+void kc_api_advisories(kc_req *r);
+void kc_api_advisory_show(kc_req *r);
+
 #endif

@@ -339,6 +339,8 @@ static void dispatch(kc_req *r)
 		r->content_type = "text/plain; charset=utf-8";
 	} else if (!strcmp(r->path, "/metrics")) {
 		kc_metrics(r);
+	} else if (!strncmp(r->path, "/.well-known/", 13)) {
+		kc_csaf_route(r);
 	} else if (!strncmp(r->path, "/api/", 5)) {
 		kc_api_route(r);
 	} else {

@@ -832,6 +832,8 @@ void kc_ui_route(kc_req *r)
 	}
 	if (!strcmp(p, "/notice/ack") && (get || post))
 		return notice_ack_public(r, post);
+	if (!strncmp(p, "/advisories", 11) && kc_ui_advisory_route(r, p + 11, get, post))
+		return;
 	if (!r->authed)
 		return kc_resp_redirect(r, "/login");
 	if (get && !strcmp(p, "/"))

@@ -122,5 +122,7 @@ void kc_metrics(kc_req *r);
 void kc_api_route(kc_req *r);
 void kc_ui_route(kc_req *r);
 void kc_api_openapi(kc_req *r);
+/* advisory_web.c: /.well-known/csaf/ and /.well-known/security.txt */
+void kc_csaf_route(kc_req *r);
 
 #endif
