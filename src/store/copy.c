@@ -21,7 +21,7 @@ const char *const kc_copy_tables[] = {
 	"app_user", "user_org", "app_session", "api_token", "login_failure", "event", "ingest_file",
 	"outbox", "notice", "notice_event", "notify_state", "feed", "incident_case",
 	"case_org", "case_entry", "case_task", "case_clock", "observable", "case_observable", "mail_message",
-	"attachment", "case_share", "threat_level",
+	"attachment", "case_share", "threat_level", "share_mark", "share_member",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
 
@@ -50,6 +50,8 @@ static const char *table_order(const char *t)
 		return "case_id, org_id";
 	if (!strcmp(t, "case_observable"))
 		return "case_id, observable_id";
+	if (!strcmp(t, "share_member"))
+		return "community, org_id";
 	return "id";
 }
 
