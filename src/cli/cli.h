@@ -103,6 +103,8 @@ int cmd_situation(struct kc_cli *cli, int argc, char **argv);
 int cmd_demo(struct kc_cli *cli, int argc, char **argv);
 int cmd_user(struct kc_cli *cli, int argc, char **argv);
 int cmd_token(struct kc_cli *cli, int argc, char **argv);
+int cmd_share(struct kc_cli *cli, int argc, char **argv);
+int cmd_stats(struct kc_cli *cli, int argc, char **argv);
 int cmd_help(struct kc_cli *cli, int argc, char **argv);
 int cmd_version(struct kc_cli *cli, int argc, char **argv);
 
