@@ -256,7 +256,7 @@ int kc_share_member_add(kc_store *st, const char *actor, const char *community, 
 	rc = kc_store_exec(st, err, NULL,
 			   "INSERT INTO share_member (community, org_id, added_by, added_at) VALUES (?, ?, ?, ?)"
 			   " ON CONFLICT (community, org_id) DO NOTHING",
-			   "tits", community, org_id, actor, kc_time_now_iso(now));
+			   "titt", community, org_id, actor, kc_time_now_iso(now));
 	snprintf(obj, sizeof(obj), "org:%lld", (long long)org_id);
 	if (!rc)
 		rc = kc_audit_appendf(st, err, actor, "share.member", obj, "joined community %s", community);

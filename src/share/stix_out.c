@@ -253,7 +253,7 @@ static const char *value_type(const char *kind, const char *value)
 	if (!strcmp(kind, "domain") || !strcmp(kind, "fqdn"))
 		return "domain-name";
 	if (!strcmp(kind, "url"))
-		return "url";
+		return strstr(value, "://") ? "url" : ""; /* a path alone (a sinkhole's /gate.php) is no URL */
 	return "";
 }
 

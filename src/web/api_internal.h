@@ -25,4 +25,7 @@ void kc_api_case_clock(kc_req *r);
 void kc_api_campaigns(kc_req *r);
 void kc_api_case_attach(kc_req *r);
 
+/* api_share.c */
+void kc_api_stats_nsm(kc_req *r);
+
 #endif
