@@ -217,6 +217,23 @@ const struct kc_cmd kc_commands[] = {
 	  N_("usage: kcert csaf validate FILE...\n\n"
 	     "Runs CSAF 2.0's mandatory tests (section 6.1) and prints each failure as\n"
 	     "FILE: TEST JSON-PATH: MESSAGE. Exit status 0 when every document passes, 1 otherwise.\n") },
+	{ "share", cmd_share, NEEDS_STORE | NEEDS_SCHEMA, N_("what may be shared with partner CERTs and NSM, and exports"),
+	  N_("usage: kcert share add case|event|observable N --tlp CLEAR|GREEN|AMBER --collection C\n"
+	     "       kcert share add events [--org ORG] [--type TYPE] [--since TIME] [--until TIME] --tlp L --collection C\n"
+	     "       kcert share add vulnerability CVE-ID | advisory KCERT-YYYY-NNNN --tlp L --collection C\n"
+	     "       kcert share rm ID\n"
+	     "       kcert share list [--collection C] [--format table|csv|json]\n"
+	     "       kcert share member add|rm COMMUNITY PARTNER\n"
+	     "       kcert share export --format stix|misp [--collection C] [--since TIME] [--output FILE]\n\n"
+	     "Nothing leaves kcert unless marked. A collection (community) is a name such as partners or\n"
+	     "nsm; TAXII serves one collection per community and TLP. Partner CERTs that are members of a\n"
+	     "community read its TLP:AMBER collection. Exports: a STIX 2.1 bundle or one MISP event\n"
+	     "(see docs/kcert-share.md).\n") },
+	{ "stats", cmd_stats, NEEDS_STORE | NEEDS_SCHEMA, N_("statistics for NSM"),
+	  N_("usage: kcert stats nsm --period month|quarter|year [--from DATE] [--format csv]\n\n"
+	     "Incidents per RSIT classification and severity, per county, notices sent and events per\n"
+	     "type for the period containing DATE (default: the last whole period), as CSV with the\n"
+	     "columns period_start,period_end,measure,key,subkey,count (docs/kcert-share.md).\n") },
 	{ "help", cmd_help, 0, N_("show help for a command"), N_("usage: kcert help [COMMAND]\n") },
 	{ "version", cmd_version, 0, N_("show the version"), N_("usage: kcert version\n") },
 	{ NULL, NULL, 0, NULL, NULL },

@@ -24,7 +24,7 @@ const char *const kc_copy_tables[] = {
 	"attachment", "case_share", "threat_level",
 	"report_delivery",
 	"advisory_seq", "advisory", "advisory_cve", "advisory_product", "advisory_remedy", "advisory_ref",
-	"advisory_revision", "advisory_notice",
+	"advisory_revision", "advisory_notice", "share_mark", "share_member",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
 
@@ -65,6 +65,8 @@ static const char *table_order(const char *t)
 		return "advisory_id, number";
 	if (!strcmp(t, "advisory_notice"))
 		return "advisory_id, revision, kind, org_id, contact_id";
+	if (!strcmp(t, "share_member"))
+		return "community, org_id";
 	return "id";
 }
 

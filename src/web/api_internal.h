@@ -31,5 +31,7 @@ void kc_api_case_attach(kc_req *r);
 /* advisory_web.c */
 void kc_api_advisories(kc_req *r);
 void kc_api_advisory_show(kc_req *r);
+/* api_share.c */
+void kc_api_stats_nsm(kc_req *r);
 
 #endif
