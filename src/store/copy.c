@@ -27,6 +27,7 @@ const char *const kc_copy_tables[] = {
 	"advisory_revision", "advisory_notice", "share_mark", "share_member",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
+_Static_assert(KC_ARRAY_LEN(kc_copy_tables) <= KC_COPY_MAX, "kc_copy_report.tables is too small");
 
 /* ORDER BY for each table: its primary key. */
 static const char *table_order(const char *t)
