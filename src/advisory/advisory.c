@@ -16,6 +16,7 @@
 #include "audit/audit.h"
 #include "base/time.h"
 #include "base/kc.h"
+#include "vuln/cvss.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -293,51 +294,46 @@ static int cve_ok(const char *s, size_t n)
 	return digits >= 4 && digits <= 19;
 }
 
-/* CVSS v3.1 base vector, metrics in the specification's order. */
-static int cvss31_base_ok(const char *v)
-{
-	static const char *const metric[] = { "AV", "AC", "PR", "UI", "S", "C", "I", "A" };
-	static const char *const values[] = { "NALP", "LH", "NLH", "NR", "UC", "NLH", "NLH", "NLH" };
-	const char *p = v;
-
-	if (strncmp(p, "CVSS:3.1", 8))
-		return 0;
-	p += 8;
-	for (size_t i = 0; i < KC_ARRAY_LEN(metric); i++) {
-		size_t ml = strlen(metric[i]);
-
-		if (*p++ != '/' || strncmp(p, metric[i], ml) || p[ml] != ':' || !p[ml + 1] ||
-		    !strchr(values[i], p[ml + 1]))
-			return 0;
-		p += ml + 2;
-	}
-	return *p == '\0';
-}
-
-/* "CVE-2026-1234" or "CVE-2026-1234=9.8=CVSS:3.1/..." */
+/* "CVE-2026-1234", "CVE-2026-1234=CVSS:3.1/..." or "CVE-2026-1234=9.8=CVSS:3.1/...":
+ * the vector is checked and scored by kcert's CVSS calculator; a score given
+ * with it must be the one it computes to. */
 static int cve_parse(const char *s, kc_adv_cve *out, kc_err *err)
 {
-	const char *eq = strchr(s, '='), *eq2;
+	const char *eq = strchr(s, '='), *eq2, *vec;
 	size_t n = eq ? (size_t)(eq - s) : strlen(s);
 	char score[8];
+	struct kc_cvss v;
+	struct kc_cvss_scores sc;
+	kc_err e;
 
 	memset(out, 0, sizeof(*out));
 	if (!cve_ok(s, n))
 		return kc_err_set(err, KC_EINVAL, _("'%.60s' is not a CVE id (CVE-YYYY-NNNN)"), s);
 	if (eq) {
 		eq2 = strchr(eq + 1, '=');
-		if (!eq2 || (size_t)(eq2 - eq - 1) >= sizeof(score))
-			return kc_err_set(err, KC_EINVAL, _("'%.60s': give CVE=SCORE=VECTOR"), s);
-		memcpy(score, eq + 1, (size_t)(eq2 - eq - 1));
-		score[eq2 - eq - 1] = '\0';
-		if (!kc_cvss3_severity_of(score, NULL))
-			return kc_err_set(err, KC_EINVAL, _("'%.60s': %s is not a CVSS base score (0.0-10.0)"), s, score);
-		if (!cvss31_base_ok(eq2 + 1))
-			return kc_err_set(err, KC_EINVAL,
-					  _("'%.100s': not a CVSS v3.1 base vector (CVSS:3.1/AV:_/AC:_/PR:_/UI:_/S:_/C:_/I:_/A:_)"),
-					  eq2 + 1);
+		vec = eq2 ? eq2 + 1 : eq + 1;
+		if (kc_cvss_parse(vec, &v, &e))
+			return kc_err_set(err, KC_EINVAL, _("'%.100s': not a CVSS v3.1 vector: %s"), vec, e.msg);
+		if (v.version != KC_CVSS_V31)
+			return kc_err_set(err, KC_EINVAL, _("'%.100s': CSAF 2.0 takes CVSS v3.1 vectors here"), vec);
+		kc_cvss_compute(&v, &sc);
+		snprintf(score, sizeof(score), "%.1f", sc.base);
+		if (eq2) {
+			char given[8];
+
+			if ((size_t)(eq2 - eq - 1) >= sizeof(given))
+				return kc_err_set(err, KC_EINVAL, _("'%.60s': give CVE=VECTOR or CVE=SCORE=VECTOR"), s);
+			memcpy(given, eq + 1, (size_t)(eq2 - eq - 1));
+			given[eq2 - eq - 1] = '\0';
+			if (!kc_cvss3_severity_of(given, NULL))
+				return kc_err_set(err, KC_EINVAL, _("'%.60s': %s is not a CVSS base score (0.0-10.0)"), s,
+						  given);
+			if (strtod(given, NULL) * 10.0 + 0.5 < sc.base10 || strtod(given, NULL) * 10.0 - 0.5 > sc.base10)
+				return kc_err_set(err, KC_EINVAL, _("'%.60s': the vector's base score is %s, not %s"), s,
+						  score, given);
+		}
 		out->cvss_score = strdup(score);
-		out->cvss_vector = strdup(eq2 + 1);
+		out->cvss_vector = strdup(vec);
 	}
 	out->cve = strndup(s, n);
 	return 0;

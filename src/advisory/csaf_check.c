@@ -10,10 +10,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/kc.h"
+#include "vuln/cvss.h"
 
 #define MAX_DEPTH 40
 
@@ -324,6 +326,46 @@ static void cvss_v3(struct ck *c, json_t *cv, const char *path)
 		snprintf(p, sizeof(p), "%s/vectorString", path);
 		fail(c, "6.1.8", p, "the vector is not a CVSS %.10s vector", ver);
 		return;
+	}
+	/* 6.1.9: the scores and severities the document states are those the
+	 * vector computes to (kcert's CVSS calculator, src/vuln/cvss.c). */
+	{
+		static const struct {
+			const char *score, *severity;
+			int which; /* 0 base, 1 temporal, 2 environmental */
+		} field[] = { { "baseScore", "baseSeverity", 0 },
+			      { "temporalScore", "temporalSeverity", 1 },
+			      { "environmentalScore", "environmentalSeverity", 2 } };
+		struct kc_cvss parsed;
+		struct kc_cvss_scores sc;
+		kc_err e;
+
+		if (kc_cvss_parse_n(vec, strlen(vec), KC_CVSS_ANY_ORDER, &parsed, &e)) {
+			snprintf(p, sizeof(p), "%s/vectorString", path);
+			fail(c, "6.1.8", p, "invalid CVSS vector: %.200s", e.msg);
+			return;
+		}
+		kc_cvss_compute(&parsed, &sc);
+		for (size_t f = 0; f < KC_ARRAY_LEN(field); f++) {
+			json_t *js = json_object_get(cv, field[f].score);
+			const char *sev = str(cv, field[f].severity);
+			int want10 = field[f].which == 0 ? sc.base10 : field[f].which == 1 ? sc.temporal10 : sc.environmental10;
+			double want = want10 / 10.0;
+			kc_cvss_severity ws = field[f].which == 0 ? sc.base_severity : kc_cvss_severity_of(want);
+			char upper[16];
+
+			if (js && (!json_is_number(js) || (int)lround(json_number_value(js) * 10.0) != want10)) {
+				snprintf(p, sizeof(p), "%s/%s", path, field[f].score);
+				fail(c, "6.1.9", p, "%s is not %.1f, which the vector computes to", field[f].score, want);
+			}
+			snprintf(upper, sizeof(upper), "%s", kc_cvss_severity_name(ws));
+			for (char *u = upper; *u; u++)
+				*u = (char)toupper((unsigned char)*u);
+			if (sev && strcmp(sev, upper)) {
+				snprintf(p, sizeof(p), "%s/%s", path, field[f].severity);
+				fail(c, "6.1.9", p, "%s is not %s, which the vector computes to", field[f].severity, upper);
+			}
+		}
 	}
 	for (size_t m = 0; m < KC_ARRAY_LEN(v3_metric); m++) {
 		const char *val = str(cv, v3_metric[m][0]);

@@ -18,6 +18,7 @@ d=D(); d['product_tree']['product_groups']=[{'group_id':'G1','product_ids':['CSA
 d=D(); d['vulnerabilities'][0]['product_status']['known_not_affected']=['CSAFPID-0001']; m('6.1.6', d)
 d=D(); v=d['vulnerabilities'][0]; v['scores'].append(copy.deepcopy(v['scores'][0])); m('6.1.7', d)
 d=D(); d['vulnerabilities'][0]['scores'][0]['cvss_v3']['vectorString']='CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'; m('6.1.8', d)
+d=D(); c=d['vulnerabilities'][0]['scores'][0]['cvss_v3']; c['baseScore']=round(c['baseScore']-1.5, 1); m('6.1.9', d)
 d=D(); d['vulnerabilities'][0]['scores'][0]['cvss_v3']['attackVector']='LOCAL'; m('6.1.10', d)
 d=D(); d['document']['lang']='norsk bokmål'; m('6.1.12', d)
 d=D(); d['product_tree']['full_product_names']=[{'name':'p','product_id':'P1','product_identification_helper':{'purl':'pkg:npm'}}]; m('6.1.13', d)

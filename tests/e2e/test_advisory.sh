@@ -34,13 +34,17 @@ run "$KCERT" advisory new --title "X" --cve CVE-24-1
 expect_rc 2 "a malformed CVE id is refused"
 run "$KCERT" advisory new --title "X" --cve 'CVE-2024-1234=9.8=CVSS:3.1/AC:L/AV:N/PR:N/UI:N/S:U/C:H/I:H/A:H'
 expect_rc 2 "a CVSS vector with its metrics out of order is refused"
+expect_err "order" "and the error says what is wrong with it"
+run "$KCERT" advisory new --title "X" --cve 'CVE-2024-1234=7.5=CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'
+expect_rc 2 "a score the vector does not compute to is refused"
+expect_err "9.8" "naming the score the vector gives"
 run "$KCERT" advisory new --title "X" --tlp PURPLE
 expect_rc 2 "an unknown TLP is refused"
 run "$KCERT" advisory list --all --format csv
 expect_eq "$(printf '%s\n' "$OUT" | wc -l)" 1 "nothing was stored"
 
 run "$KCERT" advisory new --title "Kritisk sårbarhet i Apache HTTP Server" --summary "Angripere kan ta over serveren." \
-	--body-file "$T_DIR/body.md" --cve 'CVE-2024-38476=9.8=CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' \
+	--body-file "$T_DIR/body.md" --cve 'CVE-2024-38476=CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' \
 	--product 'cpe:2.3:a:apache:http_server:*:*:*:*:*:*:*:*' --fixed 'cpe:2.3:a:apache:http_server:*:*:*:*:*:*:*:*=2.4.60' \
 	--tlp CLEAR --severity alvorlig --reference 'https://httpd.apache.org/security/vulnerabilities_24.html Apache' \
 	--recommendation "Oppgrader straks." --workaround "Slå av mod_rewrite."
