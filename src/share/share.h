@@ -120,15 +120,11 @@ int kc_stix_time(const char *iso, char out[32]);
  * kc_share_vuln_hook: fill obj (a STIX vulnerability already holding type, id,
  * name and the CVE external reference) with what the store knows about the
  * CVE: description, more references. NULL: the object goes out as it is.
- * kc_share_advisory_hook: add the objects of advisory ref to the set (a report
- * and its vulnerabilities), in collection community at tlp, added at added;
- * NULL: advisory marks make nothing yet.
+ * (Advisory marks are made into a report and its vulnerabilities by
+ * stix_out.c itself, from src/advisory.)
  */
 typedef int (*kc_share_vuln_fn)(kc_store *st, const char *cve, void *obj /* json_t * */, kc_err *err);
-typedef int (*kc_share_advisory_fn)(kc_store *st, const char *ref, const char *community, kc_tlp tlp,
-				    const char *added, kc_share_set *out, kc_err *err);
 extern kc_share_vuln_fn kc_share_vuln_hook;
-extern kc_share_advisory_fn kc_share_advisory_hook;
 /* Add obj (a json_t *, stolen) to a set; for the hooks. */
 int kc_share_set_add(kc_share_set *s, void *obj, const char *community, kc_tlp tlp, int64_t org_id,
 		     const char *added, kc_err *err);

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "advisory/advisory.h"
 #include "base/time.h"
 #include "base/kc.h"
 
@@ -39,7 +40,6 @@
 #define EVENTS_PER_SET_MAX 100000
 
 kc_share_vuln_fn kc_share_vuln_hook;
-kc_share_advisory_fn kc_share_advisory_hook;
 
 /* The STIX 2.1 predefined TLP marking definitions (section 7.2.1.4). */
 static const struct {
@@ -572,6 +572,77 @@ static int vulnerability_of(kc_store *st, const kc_share_mark *m, kc_share_set *
 	return set_push(out, v, m->community, tlp, 0, at, err) ? KC_OK : err->code;
 }
 
+/* A published advisory: a report (title, summary, its CVEs by reference) and a
+ * vulnerability per CVE, at the stricter of the mark's and the advisory's
+ * TLP. Drafts, and advisories above TLP:AMBER, never leave. */
+static int advisory_of(kc_store *st, const kc_share_mark *m, kc_share_set *out, kc_err *err)
+{
+	char created[32], modified[32], added[32], id[96], what[140];
+	kc_tlp tlp = KC_TLP_AMBER;
+	kc_advisory a;
+	json_t *rep, *refs;
+	int rc;
+
+	kc_tlp_parse(m->tlp, &tlp);
+	if (kc_stix_time(m->marked_at, added))
+		return KC_OK;
+	rc = kc_advisory_get(st, m->ref, &a, err);
+	if (rc == KC_ENOENT) {
+		kc_err_clear(err);
+		return KC_OK;
+	}
+	if (rc)
+		return rc;
+	if (strcmp(a.status, "final") || a.tlp > KC_TLP_AMBER || kc_stix_time(a.initial_release, created) ||
+	    kc_stix_time(a.current_release[0] ? a.current_release : a.initial_release, modified)) {
+		kc_advisory_release(&a);
+		return KC_OK;
+	}
+	if (a.tlp > tlp)
+		tlp = a.tlp;
+	refs = json_array();
+	for (size_t i = 0; i < a.ncves && !rc; i++) {
+		json_t *v;
+
+		snprintf(what, sizeof(what), "%s|%s", kc_tlp_name(tlp), a.cves[i].cve);
+		make_id("vulnerability", what, id);
+		v = sdo("vulnerability", id, created, modified, tlp);
+		json_object_set_new(v, "name", json_string(a.cves[i].cve));
+		json_object_set_new(v, "external_references",
+				    json_pack("[{s:s,s:s}]", "source_name", "cve", "external_id", a.cves[i].cve));
+		if (kc_share_vuln_hook && (rc = kc_share_vuln_hook(st, a.cves[i].cve, v, err))) {
+			json_decref(v);
+			break;
+		}
+		json_array_append_new(refs, json_string(id));
+		if (!set_push(out, v, m->community, tlp, 0, added, err))
+			rc = err->code;
+	}
+	if (!rc) {
+		if (!json_array_size(refs)) { /* a report refers to something: its author */
+			make_id("identity", "KommuneCERT", id);
+			json_array_append_new(refs, json_string(id));
+		}
+		snprintf(what, sizeof(what), "%s|%s|%d", kc_tlp_name(tlp), a.ident, a.version);
+		make_id("report", what, id);
+		rep = sdo("report", id, created, modified, tlp);
+		json_object_set_new(rep, "name", json_string(a.title));
+		if (a.summary && *a.summary)
+			json_object_set_new(rep, "description", json_string(a.summary));
+		json_object_set_new(rep, "report_types", json_pack("[s]", "vulnerability"));
+		json_object_set_new(rep, "published", json_string(modified));
+		json_object_set_new(rep, "object_refs", refs);
+		refs = NULL;
+		json_object_set_new(rep, "external_references",
+				    json_pack("[{s:s,s:s}]", "source_name", "kommunecert", "external_id", a.ident));
+		if (!set_push(out, rep, m->community, tlp, 0, added, err))
+			rc = err->code;
+	}
+	json_decref(refs);
+	kc_advisory_release(&a);
+	return rc;
+}
+
 static int cmp_obj(const void *a, const void *b)
 {
 	const kc_share_obj *x = a, *y = b;
@@ -605,14 +676,8 @@ int kc_share_collect(kc_store *st, const kc_share_filter *f, kc_share_set *out, 
 			rc = case_of(st, m, out, err);
 		else if (!strcmp(m->kind, "vulnerability"))
 			rc = vulnerability_of(st, m, out, err);
-		else if (!strcmp(m->kind, "advisory") && kc_share_advisory_hook) {
-			char at[32];
-			kc_tlp tlp = KC_TLP_AMBER;
-
-			kc_tlp_parse(m->tlp, &tlp);
-			if (!kc_stix_time(m->marked_at, at))
-				rc = kc_share_advisory_hook(st, m->ref, m->community, tlp, at, out, err);
-		}
+		else if (!strcmp(m->kind, "advisory"))
+			rc = advisory_of(st, m, out, err);
 	}
 	free(marks);
 	if (rc) {

@@ -138,4 +138,32 @@ run curl -s -H "Authorization: Bearer $TOK_ana" "$URL/api/v1/stats/nsm?period=mo
 expect_out "^2026-11-01,2026-12-01,incidents,malicious-code,alvorlig,1" "GET /api/v1/stats/nsm for the CERT"
 run curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK_helse" "$URL/api/v1/stats/nsm?period=month"
 expect_out "^403$" "not for a partner"
+# Advisories: a published one goes out as a report naming its CVEs as
+# vulnerability objects; a draft never leaves; the advisory's TLP:AMBER is kept
+# even when the mark says GREEN.
+ADV=$("$KCERT" advisory new --title "Kritisk sårbarhet i Citrix ADC" --summary "Oppdater nå." \
+	--cve 'CVE-2023-3519=CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' --tlp GREEN | grep -o 'KCERT-[0-9]*-[0-9]*')
+ADV2=$("$KCERT" advisory new --title "Intern: fjernaksess" --tlp AMBER | grep -o 'KCERT-[0-9]*-[0-9]*')
+run "$KCERT" share add advisory "$ADV" --tlp GREEN --collection advisories
+expect_rc 0 "mark an advisory"
+"$KCERT" share add advisory "$ADV2" --tlp GREEN --collection advisories >/dev/null
+"$KCERT" share export --format stix --collection advisories >"$T_DIR/adv.json"
+run $PY -c "import json; b=json.load(open('$T_DIR/adv.json')); print(len([o for o in b['objects'] if o['type'] in ('report', 'vulnerability')]))"
+expect_out "^0$" "drafts are not shared"
+"$KCERT" advisory publish "$ADV" >/dev/null
+"$KCERT" advisory publish "$ADV2" >/dev/null
+"$KCERT" share export --format stix --collection advisories >"$T_DIR/adv.json"
+run $PY "$HERE/taxii/validate.py" "$T_DIR/adv.json" "$HERE/fixtures/stix-schema"
+expect_rc 0 "the advisories' bundle is valid STIX 2.1"
+run $PY -c "
+import json; b = json.load(open('$T_DIR/adv.json'))
+reps = {o['name']: o for o in b['objects'] if o['type'] == 'report'}
+vul = {o['id']: o for o in b['objects'] if o['type'] == 'vulnerability'}
+mark = {o['id']: o.get('name', '') for o in b['objects'] if o['type'] == 'marking-definition'}
+for name in sorted(reps):
+    r = reps[name]
+    print(name, '|', r.get('description', ''), '|', ' '.join(vul[x]['name'] for x in r['object_refs'] if x in vul), '|',
+          mark[r['object_marking_refs'][0]], '|', r['external_references'][0]['external_id'])"
+expect_out "^Kritisk sårbarhet i Citrix ADC \| Oppdater nå. \| CVE-2023-3519 \| TLP:GREEN \| $ADV$" "a published advisory: a report with its summary and CVE, at its TLP"
+expect_out "^Intern: fjernaksess \|  \|  \| TLP:AMBER \| $ADV2$" "an AMBER advisory marked GREEN goes out at AMBER"
 t_end
