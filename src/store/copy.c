@@ -22,6 +22,7 @@ const char *const kc_copy_tables[] = {
 	"outbox", "notice", "notice_event", "notify_state", "feed", "incident_case",
 	"case_org", "case_entry", "case_task", "case_clock", "observable", "case_observable", "mail_message",
 	"attachment", "case_share", "threat_level",
+	"cve", "kev", "cpe_match", "org_product", "kev_notice",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
 
@@ -50,6 +51,10 @@ static const char *table_order(const char *t)
 		return "case_id, org_id";
 	if (!strcmp(t, "case_observable"))
 		return "case_id, observable_id";
+	if (!strcmp(t, "kev"))
+		return "cve_id";
+	if (!strcmp(t, "kev_notice"))
+		return "org_id, cve_id";
 	return "id";
 }
 
