@@ -39,7 +39,8 @@ endif
 LIB_SRC := $(filter-out src/main.c src/cli/%,$(wildcard src/*/*.c))
 CLI_SRC := src/main.c $(wildcard src/cli/*.c)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
-GEN_SRC := $(O)/gen/i18n_catalogue.c $(O)/gen/migrations.c $(O)/gen/registry_data.c $(O)/gen/rsit_data.c
+GEN_SRC := $(O)/gen/i18n_catalogue.c $(O)/gen/migrations.c $(O)/gen/registry_data.c $(O)/gen/rsit_data.c \
+	$(O)/gen/map_data.c
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/obj/%.o) $(GEN_SRC:$(O)/gen/%.c=$(O)/obj/gen/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/obj/%.o)
 LIB := $(O)/libkcert.a
@@ -50,11 +51,13 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(O)/fuzz/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(O)/tests/tools/%)
 
-.PHONY: all deps run test unit e2e fuzz fuzz-build bench clean check-clang i18n-check
+.PHONY: all deps run test unit tools e2e fuzz fuzz-build bench clean check-clang i18n-check
 .DEFAULT_GOAL := all
 
-all: deps $(O)/kcert
+all: deps $(O)/kcert $(TOOL_BIN)
 
 deps:
 	@sh $(DEPS) build
@@ -92,10 +95,20 @@ $(O)/gen/registry_data.c: share/data/municipalities-2024.csv share/data/counties
 	{ sh scripts/embed.sh kc_data_municipalities share/data/municipalities-2024.csv; \
 	  sh scripts/embed.sh kc_data_counties share/data/counties-2024.csv; } > $@.tmp && mv $@.tmp $@
 
+$(O)/gen/map_data.c: share/data/map-tiles-2024.csv scripts/embed.sh | $(O)/gen/.stamp
+	sh scripts/embed.sh kc_data_map_tiles $< > $@.tmp && mv $@.tmp $@
+
 # Unit tests (cmocka), one binary per tests/unit/DIR/test_NAME.c.
 $(O)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(PKG_CFLAGS) $(CFLAGS_ALL) -o $@ $< $(LIB) -lcmocka $(LDLIBS_ALL)
+
+# Test tools: small programs the e2e tests drive (tests/tools/NAME.c).
+$(O)/tests/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(PKG_CFLAGS) $(CFLAGS_ALL) -o $@ $< $(LIB) $(LDLIBS_ALL)
+
+tools: $(TOOL_BIN)
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)

@@ -87,8 +87,14 @@ int main(int argc, char **argv)
 	kc_store_commit(st, &err);
 	if (kc_registry_load(st, &reg, &err))
 		return 1;
-	/* The report. */
-	f = fopen(big, "w");
+	/* The report (KCERT_BENCH_KEEP=1 keeps it in /tmp for the next run). */
+	if (getenv("KCERT_BENCH_KEEP")) {
+		snprintf(big, sizeof(big), "/tmp/kcert-bench-%zu-scan_rdp.csv", rows);
+		snprintf(part, sizeof(part), "/tmp/kcert-bench-%zu-%zu-part-scan_rdp.csv", rows, full_rows);
+	}
+	f = access(big, R_OK) == 0 ? NULL : fopen(big, "w");
+	if (!f)
+		goto generated;
 	fputs("\"timestamp\",\"ip\",\"port\",\"hostname\",\"tag\",\"handshake\",\"asn\",\"geo\",\"region\",\"city\","
 	      "\"rdp_protocol\",\"cert_length\",\"subject_common_name\",\"issuer_common_name\",\"naics\",\"sic\",\"sector\"\n",
 	      f);
@@ -101,6 +107,7 @@ int main(int argc, char **argv)
 			(a >> 8) & 255, a & 255, i, 64500 + (unsigned)(i % 100), i);
 	}
 	fclose(f);
+generated:
 	snprintf(cmd, sizeof(cmd), "head -n %zu %s > %s", full_rows + 1, big, part);
 	run_cmd(cmd);
 	printf("bench/ingest: %zu rows (%.0f MB), 50,000 registered /24s\n", rows,
@@ -186,8 +193,10 @@ int main(int argc, char **argv)
 	}
 	kc_registry_free(reg);
 	kc_store_close(st);
-	unlink(big);
-	unlink(part);
+	if (!getenv("KCERT_BENCH_KEEP")) {
+		unlink(big);
+		unlink(part);
+	}
 	unlink(db);
 	snprintf(cmd, sizeof(cmd), "rm -f %s-wal %s-shm", db, db);
 	run_cmd(cmd);

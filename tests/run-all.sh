@@ -52,8 +52,9 @@ grep -q 'passed, 0 failed' "$LOG/unit.log" || { tail -n 40 "$LOG/unit.log"; }
 
 # ASan+UBSan: the unit tests and the binary the e2e tests drive.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-if make -j"$JOBS" O=build/asan SAN=1 OPT=-O1 CC=gcc build/asan/kcert >"$LOG/asan-build.log" 2>&1; then
+if make -j"$JOBS" O=build/asan SAN=1 OPT=-O1 CC=gcc build/asan/kcert tools >"$LOG/asan-build.log" 2>&1; then
 	make -s -j"$JOBS" O=build/asan SAN=1 OPT=-O1 CC=gcc unit >"$LOG/unit-asan.log" 2>&1
 	sed 's/^unit:/unit (asan+ubsan):/' "$LOG/unit-asan.log" | grep -E 'passed, [0-9]+ failed|FAIL|ERROR'
 	tally "$LOG/unit-asan.log"

@@ -45,10 +45,52 @@ static int check_ldh(const char *d, const char *shown, kc_err *err)
 	return KC_OK;
 }
 
+/*
+ * The common case in one pass and no locale calls: a plain ASCII
+ * letter-digit-hyphen name, lower-cased straight into out. Returns 0 when the
+ * name is such a name and valid, -1 when the careful path must decide (and
+ * word any error).
+ */
+static int normalise_ldh_fast(const char *s, size_t n, char *out)
+{
+	size_t label = 0, labels = 0;
+
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return -1;
+			label = 0;
+			labels++;
+			out[i] = '.';
+			continue;
+		}
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && label > 0)))
+			return -1;
+		if (++label > 63)
+			return -1;
+		out[i] = (char)c;
+	}
+	if (label == 0 || s[n - 1] == '-' || labels < 1)
+		return -1;
+	out[n] = '\0';
+	return 0;
+}
+
 int kc_domain_normalise(const char *s, size_t n, char *out, kc_err *err)
 {
 	char in[KC_DOMAIN_MAX * 4], shown[80];
 	int ascii = 1, rc;
+
+	if (normalise_ldh_fast(s, n, out) == 0)
+		return KC_OK;
 
 	/* Only a caller that wants the message pays for it (ingestion passes NULL). */
 	shown[0] = '\0';

@@ -47,10 +47,20 @@ static int digits(const char *s, int n, int *out)
 	return 0;
 }
 
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar: the
+ * year is taken to start in March, so the leap day falls at its end. */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	int64_t yy = y - (m <= 2), era = (yy >= 0 ? yy : yy - 399) / 400;
+	int64_t yoe = yy - era * 400, mp = (m + 9) % 12;
+	int64_t doy = (153 * mp + 2) / 5 + d - 1, doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
 int kc_time_parse(const char *s, time_t *t)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	struct tm tm;
 	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
 	const char *p;
 
@@ -81,14 +91,7 @@ int kc_time_parse(const char *s, time_t *t)
 	if (*p || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 60 ||
 	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))))
 		return KC_EINVAL;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	*t = timegm(&tm) - off;
+	*t = (time_t)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off);
 	return KC_OK;
 }
 

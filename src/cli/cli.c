@@ -122,6 +122,14 @@ const struct kc_cmd kc_commands[] = {
 	     "The national threat level, open cases by severity and phase, overdue cases and legal\n"
 	     "clocks, and events by type and by organisation over 24 hours, 7 and 30 days; with\n"
 	     "--org, one organisation's own. level sets the national threat level (audited).\n") },
+	{ "report", cmd_report, NEEDS_STORE | NEEDS_SCHEMA, N_("the weekly or monthly situation report"),
+	  N_("usage: kcert report situation [--period week|month] [--format md|html|pdf] [--tlp GREEN]\n"
+	     "                              [--output FILE]\n\n"
+	     "The situation report of the last 7 (week) or 30 (month) days: threat level and rationale,\n"
+	     "key figures, new events per day, events by type, open cases by classification, exposed\n"
+	     "services and notable incidents, anonymised for the report's TLP (default GREEN; CLEAR and\n"
+	     "GREEN name no organisation), marked on every page. In the language of --lang. A PDF needs\n"
+	     "--output. The worker mails the weekly PDF to contacts whose notices include report.\n") },
 	{ "demo", cmd_demo, NEEDS_STORE | NEEDS_SCHEMA, N_("load a synthetic demo dataset"),
 	  N_("usage: kcert demo\n\n"
 	     "For a first look: gives four municipalities (0301, 4601, 5001, 5501) the documentation\n"
@@ -183,6 +191,49 @@ const struct kc_cmd kc_commands[] = {
 	{ "token", cmd_token, NEEDS_STORE | NEEDS_SCHEMA, N_("API tokens"),
 	  N_("usage: kcert token create USER [--name LABEL] [--expires 90d]\n\n"
 	     "Prints a new token that acts as USER (shown once; stored hashed).\n") },
+	{ "cvss", cmd_cvss, 0, N_("score a CVSS v3.0, v3.1 or v4.0 vector"),
+	  N_("usage: kcert cvss [--format text|json] VECTOR\n\n"
+	     "Validates the vector strictly (prefix, metric names and values, order, duplicates,\n"
+	     "every base metric) and prints its scores and severity: for v3.x the base, temporal\n"
+	     "and environmental scores (specification section 7, Appendix A Roundup); for v4.0\n"
+	     "the CVSS-B/BT/BE/BTE score and its MacroVector (FIRST's reference method).\n"
+	     "Exit status: 0 valid; 2 invalid vector, with the problem named.\n") },
+	{ "advisory", cmd_advisory, NEEDS_STORE | NEEDS_SCHEMA, N_("advisories: write, publish, update and export (HTML, Atom, CSAF 2.0)"),
+	  N_("usage: kcert advisory new --title T [--summary S] [--body-file F.md] [--cve ID[=SCORE=VECTOR]]...\n"
+	     "                         [--product CPE]... [--fixed CPE=VERSION]... [--tlp L] [--severity S]\n"
+	     "                         [--reference 'URL [SUMMARY]']... [--recommendation T]... [--workaround T]...\n"
+	     "                         [--title-en T] [--summary-en S] [--body-en-file F.md]\n"
+	     "       kcert advisory edit ID [the same options]          (a draft; lists given replace the old)\n"
+	     "       kcert advisory publish ID [--summary TEXT]         (revision 1)\n"
+	     "       kcert advisory update ID --summary TEXT [the same options]   (a new revision)\n"
+	     "       kcert advisory list [--all] [--format table|csv|json]\n"
+	     "       kcert advisory show ID [--format table|csv|json]\n"
+	     "       kcert advisory export ID --format csaf|html|atom [--lang nb|nn|en]\n"
+	     "       kcert advisory digest                              (queue the subscribers' digests)\n\n"
+	     "new prints the new id, KCERT-YYYY-NNNN. Severity: lav, moderat, alvorlig, kritisk. Publishing\n"
+	     "and updating notify the organisations that run an affected product. kcert serve publishes\n"
+	     "the advisories under /advisories and /.well-known/csaf/ (see docs/kcert-advisory.md).\n") },
+	{ "csaf", cmd_csaf, 0, N_("check CSAF 2.0 documents"),
+	  N_("usage: kcert csaf validate FILE...\n\n"
+	     "Runs CSAF 2.0's mandatory tests (section 6.1) and prints each failure as\n"
+	     "FILE: TEST JSON-PATH: MESSAGE. Exit status 0 when every document passes, 1 otherwise.\n") },
+	{ "share", cmd_share, NEEDS_STORE | NEEDS_SCHEMA, N_("what may be shared with partner CERTs and NSM, and exports"),
+	  N_("usage: kcert share add case|event|observable N --tlp CLEAR|GREEN|AMBER --collection C\n"
+	     "       kcert share add events [--org ORG] [--type TYPE] [--since TIME] [--until TIME] --tlp L --collection C\n"
+	     "       kcert share add vulnerability CVE-ID | advisory KCERT-YYYY-NNNN --tlp L --collection C\n"
+	     "       kcert share rm ID\n"
+	     "       kcert share list [--collection C] [--format table|csv|json]\n"
+	     "       kcert share member add|rm COMMUNITY PARTNER\n"
+	     "       kcert share export --format stix|misp [--collection C] [--since TIME] [--output FILE]\n\n"
+	     "Nothing leaves kcert unless marked. A collection (community) is a name such as partners or\n"
+	     "nsm; TAXII serves one collection per community and TLP. Partner CERTs that are members of a\n"
+	     "community read its TLP:AMBER collection. Exports: a STIX 2.1 bundle or one MISP event\n"
+	     "(see docs/kcert-share.md).\n") },
+	{ "stats", cmd_stats, NEEDS_STORE | NEEDS_SCHEMA, N_("statistics for NSM"),
+	  N_("usage: kcert stats nsm --period month|quarter|year [--from DATE] [--format csv]\n\n"
+	     "Incidents per RSIT classification and severity, per county, notices sent and events per\n"
+	     "type for the period containing DATE (default: the last whole period), as CSV with the\n"
+	     "columns period_start,period_end,measure,key,subkey,count (docs/kcert-share.md).\n") },
 	{ "help", cmd_help, 0, N_("show help for a command"), N_("usage: kcert help [COMMAND]\n") },
 	{ "version", cmd_version, 0, N_("show the version"), N_("usage: kcert version\n") },
 	{ NULL, NULL, 0, NULL, NULL },

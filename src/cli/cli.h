@@ -101,8 +101,14 @@ int cmd_case(struct kc_cli *cli, int argc, char **argv);
 int cmd_mailgate(struct kc_cli *cli, int argc, char **argv);
 int cmd_situation(struct kc_cli *cli, int argc, char **argv);
 int cmd_demo(struct kc_cli *cli, int argc, char **argv);
+int cmd_report(struct kc_cli *cli, int argc, char **argv);
 int cmd_user(struct kc_cli *cli, int argc, char **argv);
 int cmd_token(struct kc_cli *cli, int argc, char **argv);
+int cmd_cvss(struct kc_cli *cli, int argc, char **argv);
+int cmd_advisory(struct kc_cli *cli, int argc, char **argv);
+int cmd_csaf(struct kc_cli *cli, int argc, char **argv);
+int cmd_share(struct kc_cli *cli, int argc, char **argv);
+int cmd_stats(struct kc_cli *cli, int argc, char **argv);
 int cmd_help(struct kc_cli *cli, int argc, char **argv);
 int cmd_version(struct kc_cli *cli, int argc, char **argv);
 

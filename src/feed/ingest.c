@@ -25,6 +25,7 @@
 #include "base/domain.h"
 #include "base/ip.h"
 #include "base/time.h"
+#include "feed/pipe.h"
 #include "feed/shadowserver.h"
 #include "feed/sink.h"
 #include "base/kc.h"
@@ -46,6 +47,27 @@ static const char *field(const kc_csv_record *r, int col)
 	return col >= 0 && (size_t)col < r->nfields && r->fields[col].len ? r->fields[col].ptr : NULL;
 }
 
+static size_t field_len(const kc_csv_record *r, int col)
+{
+	return col >= 0 && (size_t)col < r->nfields ? r->fields[col].len : 0;
+}
+
+/* A field of 1..maxd decimal digits and nothing else, as a number; -1 otherwise. */
+static int64_t digits_value(const char *s, size_t n, size_t maxd)
+{
+	int64_t v = 0;
+
+	if (n == 0 || n > maxd)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (v < INT64_MAX / 10 - 10) /* longer runs of digits stay valid, saturated */
+			v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 /* Append s[0..n) to b as a JSON string: quotes, backslashes and control
  * characters escaped, bytes that are not UTF-8 replaced by U+FFFD (a report
  * may hold anything; the stored JSON must stay valid). */
@@ -54,6 +76,17 @@ static void json_string_to(kc_buf *b, const char *s, size_t n)
 	kc_buf_addc(b, '"');
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
+		size_t run = i;
+
+		/* Printable ASCII other than the two escapes, in one piece. */
+		while (run < n && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x80 && s[run] != '"' &&
+		       s[run] != '\\')
+			run++;
+		if (run > i) {
+			kc_buf_add(b, s + i, run - i);
+			i = run;
+			continue;
+		}
 		size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
 		int ok = len && i + len <= n && !(len == 2 && c < 0xC2) && !(len == 4 && c > 0xF4);
 
@@ -120,6 +153,7 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 	uint64_t total = 0;
 	size_t records = 0;
 	struct stat sb;
+	kc_pipe *pipe = NULL;
 	int rc, first = 1;
 
 	memset(rep, 0, sizeof(*rep));
@@ -138,15 +172,18 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 	snprintf(rep->report, sizeof(rep->report), "%s", name);
 	if (rc || rep->already)
 		return rc;
+	kc_buf_init(&extra, 1u << 20);
 	f = fopen(path, "rb");
 	if (!f) {
 		rc = kc_err_set(err, KC_EIO, _("cannot open %s: %s"), s.shown, strerror(errno));
 		goto out;
 	}
-	kc_buf_init(&extra, 1u << 20);
 	rc = kc_csv_open_file(&csv, f, NULL, err);
 	if (rc)
 		goto out;
+	/* Storing runs in a thread of its own while this one reads on. */
+	if (!o->dry_run && kc_pipe_start(&pipe, &s, &e))
+		pipe = NULL;
 	if (o->progress && !fstat(fileno(f), &sb))
 		total = (uint64_t)sb.st_size;
 	while ((rc = kc_csv_next(csv, &rec, &e)) != 0) {
@@ -155,7 +192,9 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 		kc_sink_event ev = { .port = -1 };
 		kc_cidr net = { 0 };
 		int64_t org_id = 0;
-		int have_ip = 0, merged = 0;
+		int have_ip = 0, merged = 0, cidr;
+		int64_t port, asn;
+		size_t iplen;
 		time_t t;
 		kc_ip ip;
 
@@ -216,14 +255,17 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 		urlf = field(&rec, c.url);
 		tag = field(&rec, c.tag);
 		why[0] = '\0';
+		port = portf ? digits_value(portf, field_len(&rec, c.port), 5) : -1;
+		asn = asnf ? digits_value(asnf, field_len(&rec, c.asn), SIZE_MAX) : 0;
+		iplen = field_len(&rec, c.ip);
+		cidr = ipf && memchr(ipf, '/', iplen) != NULL;
 		if (!ts || kc_time_parse(ts, &t))
 			snprintf(why, sizeof(why), _("line %zu: field timestamp: not a time"), rec.line);
-		else if (ipf && kc_ip_parse(ipf, strlen(ipf), &ip, NULL) &&
-			 (!strchr(ipf, '/') || kc_cidr_parse(ipf, strlen(ipf), &net, 0, NULL)))
+		else if (ipf && kc_ip_parse(ipf, iplen, &ip, NULL) && (!cidr || kc_cidr_parse(ipf, iplen, &net, 0, NULL)))
 			snprintf(why, sizeof(why), _("line %zu: field %s: not an IP address"), rec.line, def->ip);
-		else if (portf && (strspn(portf, "0123456789") != strlen(portf) || strlen(portf) > 5 || atoi(portf) > 65535))
+		else if (portf && (port < 0 || port > 65535))
 			snprintf(why, sizeof(why), _("line %zu: field %s: not a port"), rec.line, def->port);
-		else if (asnf && strspn(asnf, "0123456789") != strlen(asnf))
+		else if (asnf && asn < 0)
 			snprintf(why, sizeof(why), _("line %zu: field %s: not an AS number"), rec.line, def->asn);
 		else if (!ipf && !fqdnf)
 			snprintf(why, sizeof(why), _("line %zu: no address and no host name"), rec.line);
@@ -235,14 +277,14 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 		have_ip = ipf != NULL;
 		/* Block lists name whole networks: attribute by the network's address,
 		 * keep the prefix as the event's address. */
-		if (ipf && strchr(ipf, '/'))
+		if (cidr)
 			ip = net.addr;
 		if (portf)
-			ev.port = atoi(portf);
-		if (asnf && strlen(asnf) <= 10)
-			ev.asn = strtoll(asnf, NULL, 10); /* 0 means unknown (IntelMQ's invalidate_zero) */
+			ev.port = (int)port;
+		if (asnf && field_len(&rec, c.asn) <= 10)
+			ev.asn = asn; /* 0 means unknown (IntelMQ's invalidate_zero) */
 		fqdn[0] = '\0';
-		if (fqdnf && kc_domain_normalise(fqdnf, strlen(fqdnf), fqdn, NULL))
+		if (fqdnf && kc_domain_normalise(fqdnf, field_len(&rec, c.fqdn), fqdn, NULL))
 			fqdn[0] = '\0';
 		if (!kc_sink_attribute(reg, &ip, have_ip, fqdn[0] ? fqdn : NULL, &org_id)) {
 			rep->unattributed++;
@@ -281,6 +323,13 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 		ev.fqdn = fqdn[0] ? fqdn : NULL;
 		ev.url = urlf;
 		ev.extra = kc_buf_str(&extra);
+		if (pipe) {
+			rc = kc_pipe_put(pipe, &ev, org_id, when);
+			if (rc)
+				break; /* kc_pipe_finish has the message */
+			rc = 1;
+			continue;
+		}
 		rc = kc_sink_store(&s, &ev, org_id, when, &merged, err);
 		if (rc)
 			break;
@@ -289,6 +338,16 @@ int kc_ingest_file(kc_store *st, const kc_registry *reg, const char *path, const
 		else
 			rep->events++;
 		rc = 1;
+	}
+	if (pipe) {
+		kc_err pe;
+		int prc = kc_pipe_finish(pipe, &pe);
+
+		pipe = NULL;
+		if (prc && (rc == 0 || rc == prc)) {
+			*err = pe;
+			rc = prc;
+		}
 	}
 out:
 	rc = kc_sink_close(&s, rc, err);

@@ -9,6 +9,7 @@
 #define KC_WORKER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "feed/fetch.h"
@@ -26,5 +27,13 @@ typedef struct kc_worker_result {
 void kc_worker_name(char *out, size_t cap);
 
 int kc_worker_round(kc_store *st, const char *owner, kc_worker_result *r, kc_err *err);
+
+/* The rounds this process has run (kcert serve's worker thread), for /metrics. */
+typedef struct kc_worker_stats {
+	uint64_t rounds, failures; /* rounds run; rounds that ended in an error */
+	uint64_t total_us, last_us; /* time spent in them; the last one's */
+} kc_worker_stats;
+
+void kc_worker_stats_get(kc_worker_stats *s);
 
 #endif

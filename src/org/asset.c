@@ -148,6 +148,7 @@ void kc_registry_free(kc_registry *reg)
 		return;
 	kc_attrib_free(reg->engine);
 	free(reg->assets);
+	free(reg->org_of);
 	free(reg);
 }
 
@@ -164,7 +165,8 @@ int kc_registry_load(kc_store *st, kc_registry **out, kc_err *err)
 	if (rc)
 		goto fail;
 	reg->engine = kc_attrib_new();
-	if (!reg->engine) {
+	reg->org_of = malloc((reg->n ? reg->n : 1) * sizeof(*reg->org_of));
+	if (!reg->engine || !reg->org_of) {
 		rc = kc_err_set(err, KC_ENOMEM, "%s", kc_strerror(KC_ENOMEM));
 		goto fail;
 	}
@@ -172,6 +174,7 @@ int kc_registry_load(kc_store *st, kc_registry **out, kc_err *err)
 		/* A stored value the engine refuses (a host address equal to another
 		 * organisation's /32, written by an older version) must not stop
 		 * attribution of everything else: log it and go on. */
+		reg->org_of[i] = reg->assets[i].org_id;
 		rc = engine_add(reg->engine, &reg->assets[i], (uint32_t)i, &skip);
 		if (rc == KC_ENOMEM) {
 			rc = kc_err_set(err, KC_ENOMEM, "%s", kc_strerror(KC_ENOMEM));

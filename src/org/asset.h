@@ -47,6 +47,7 @@ int kc_asset_list(kc_store *st, int64_t org_id, const char *kind, kc_asset **out
 typedef struct kc_registry {
 	kc_attrib *engine;
 	kc_asset *assets; /* engine values index this array */
+	int64_t *org_of;  /* assets[i].org_id, packed: attribution reads only this */
 	size_t n;
 } kc_registry;
 

@@ -22,9 +22,13 @@ const char *const kc_copy_tables[] = {
 	"outbox", "notice", "notice_event", "notify_state", "feed", "incident_case",
 	"case_org", "case_entry", "case_task", "case_clock", "observable", "case_observable", "mail_message",
 	"attachment", "case_share", "threat_level",
+	"report_delivery",
+	"advisory_seq", "advisory", "advisory_cve", "advisory_product", "advisory_remedy", "advisory_ref",
+	"advisory_revision", "advisory_notice", "share_mark", "share_member",
 	"cve", "kev", "cpe_match", "org_product", "kev_notice",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
+_Static_assert(KC_ARRAY_LEN(kc_copy_tables) <= KC_COPY_MAX, "kc_copy_report.tables is too small");
 
 /* ORDER BY for each table: its primary key. */
 static const char *table_order(const char *t)
@@ -51,6 +55,20 @@ static const char *table_order(const char *t)
 		return "case_id, org_id";
 	if (!strcmp(t, "case_observable"))
 		return "case_id, observable_id";
+	if (!strcmp(t, "report_delivery"))
+		return "period, rcpt";
+	if (!strcmp(t, "advisory_seq"))
+		return "year";
+	if (!strcmp(t, "advisory_cve"))
+		return "advisory_id, cve";
+	if (!strcmp(t, "advisory_product"))
+		return "advisory_id, cpe";
+	if (!strcmp(t, "advisory_revision"))
+		return "advisory_id, number";
+	if (!strcmp(t, "advisory_notice"))
+		return "advisory_id, revision, kind, org_id, contact_id";
+	if (!strcmp(t, "share_member"))
+		return "community, org_id";
 	if (!strcmp(t, "kev"))
 		return "cve_id";
 	if (!strcmp(t, "kev_notice"))

@@ -12,6 +12,8 @@
 #include "base/err.h"
 #include "store/store.h"
 
+#define KC_COPY_MAX 128 /* tables a store may have; copy.c checks its list against it */
+
 typedef struct kc_copy_table {
 	const char *name;
 	int64_t rows;
@@ -19,7 +21,7 @@ typedef struct kc_copy_table {
 } kc_copy_table;
 
 typedef struct kc_copy_report {
-	kc_copy_table tables[32];
+	kc_copy_table tables[KC_COPY_MAX];
 	size_t ntables;
 	int64_t rows;
 } kc_copy_report;

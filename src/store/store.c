@@ -436,9 +436,16 @@ int kc_store_migrate(kc_store *st, int *applied, kc_err *err)
 				  version, kc_store_schema_latest());
 	for (size_t i = 0; i < kc_migrations_len; i++) {
 		const struct kc_migration *m = &kc_migrations[i];
+		int64_t have = 0;
 		char *sql;
 
-		if (m->version <= version)
+		/* Every migration not yet recorded, also one numbered below the
+		 * newest applied (work developed side by side lands in any order). */
+		if (m->version <= version &&
+		    (rc = kc_store_scalar_int(st, err, &have, "SELECT count(*) FROM schema_migration WHERE version = ?", "i",
+					      (int64_t)m->version)))
+			return rc;
+		if (have)
 			continue;
 		sql = kc_store_expand_sql(st->ops, m->sql);
 		if (!sql)
@@ -474,10 +481,17 @@ int kc_store_check_schema(kc_store *st, kc_err *err)
 	if (version == 0)
 		return kc_err_set(err, KC_ESTORE, _("%s is not initialised; run 'kcert --db %s init'"),
 				  st->target, st->target);
-	if (version < kc_store_schema_latest())
-		return kc_err_set(err, KC_ESTORE,
-				  _("%s has schema version %d, this program needs %d; run 'kcert --db %s db migrate'"),
-				  st->target, version, kc_store_schema_latest(), st->target);
+	if (version <= kc_store_schema_latest()) {
+		int64_t n = 0;
+
+		rc = kc_store_scalar_int(st, err, &n, "SELECT count(DISTINCT version) FROM schema_migration", "");
+		if (rc)
+			return rc;
+		if (version < kc_store_schema_latest() || (size_t)n < kc_migrations_len)
+			return kc_err_set(err, KC_ESTORE,
+					  _("%s has schema version %d, this program needs %d; run 'kcert --db %s db migrate'"),
+					  st->target, version, kc_store_schema_latest(), st->target);
+	}
 	if (version > kc_store_schema_latest())
 		return kc_err_set(err, KC_ESTORE,
 				  _("the database has schema version %d, newer than this program knows (%d); upgrade kcert"),

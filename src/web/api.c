@@ -16,6 +16,7 @@
 #include "feed/event.h"
 #include "notify/notice.h"
 #include "picture/situation.h"
+#include "picture/trend.h"
 #include "org/asset.h"
 #include "org/org.h"
 #include "web/api_internal.h"
@@ -777,6 +778,15 @@ static void situation(kc_req *r)
 	if (cert && !org_id)
 		json_object_set_new(o, "events_by_organisation", counts_json(sit.orgs, sit.norgs));
 	kc_situation_release(&sit);
+	if (org_id > 0) {
+		json_t *cmp = kc_api_situation_compare(r->st, org_id, &err);
+
+		if (!cmp) {
+			json_decref(o);
+			return fail(r, KC_ESTORE, &err);
+		}
+		json_object_set_new(o, "compare", cmp);
+	}
 	kc_resp_json(r, 200, o);
 }
 
@@ -836,7 +846,10 @@ static const struct route {
 	{ "POST", "/api/v1/cases/{id}/attachments", kc_api_case_attach, AUTH, "Add a file: {name, content_type, data (base64)} (1 MiB of JSON at most; larger files through the web form, 10 MiB)" },
 	{ "GET", "/api/v1/situation", situation, AUTH, "The situational picture: threat level, open cases, deadlines, events over 24 h / 7 d / 30 d (org)" },
 	{ "GET", "/api/v1/campaigns", kc_api_campaigns, AUTH, "Observables two or more cases share, with the cases (the CERT)" },
+	{ "GET", "/api/v1/stats/nsm", kc_api_stats_nsm, AUTH, "Statistics for NSM as CSV (period=month|quarter|year, from=YYYY-MM-DD; the CERT)" },
 	{ "GET", "/api/v1/whois", whois, AUTH, "Who owns an IP address, AS number, domain, URL or e-mail address (q)" },
+	{ "GET", "/api/v1/advisories", kc_api_advisories, PUBLIC, "Advisories the reader may see (TLP:CLEAR without logging in; drafts for the CERT)" },
+	{ "GET", "/api/v1/advisories/{ident}", kc_api_advisory_show, PUBLIC, "One advisory (KCERT-YYYY-NNNN) with its products, CVEs, remediations, references and revisions" },
 	{ "GET", "/api/v1/users", users, AUTH, "Users (admin)" },
 	{ "GET", "/api/v1/audit", audit, AUTH, "The audit log, newest first (admin; limit, cursor)" },
 };

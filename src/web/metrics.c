@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/time.h"
+#include "notify/worker.h"
 #include "web/web.h"
 #include "base/kc.h"
 
@@ -96,6 +97,20 @@ void kc_metrics(kc_req *r)
 		    scalar(r, "SELECT count(*) FROM case_clock WHERE met_at IS NULL AND due_at < ?", "t", now));
 	gauge(r, "kcert_feeds", "Scheduled feeds by the outcome of their last fetch.", "gauge");
 	labelled(r, "kcert_feeds", "status", feed_states, "SELECT count(*) FROM feed WHERE last_status = ?");
+	{
+		kc_worker_stats ws;
+
+		kc_worker_stats_get(&ws);
+		gauge(r, "kcert_worker_rounds_total", "Background rounds (feeds, notices, outbox) this process ran.",
+		      "counter");
+		kc_buf_addf(&r->out, "kcert_worker_rounds_total %" PRIu64 "\n", ws.rounds);
+		gauge(r, "kcert_worker_round_failures_total", "Rounds that ended in an error.", "counter");
+		kc_buf_addf(&r->out, "kcert_worker_round_failures_total %" PRIu64 "\n", ws.failures);
+		gauge(r, "kcert_worker_round_seconds_total", "Time spent in the rounds (job latency).", "counter");
+		kc_buf_addf(&r->out, "kcert_worker_round_seconds_total %.6f\n", (double)ws.total_us / 1e6);
+		gauge(r, "kcert_worker_round_last_seconds", "How long the last round took.", "gauge");
+		kc_buf_addf(&r->out, "kcert_worker_round_last_seconds %.6f\n", (double)ws.last_us / 1e6);
+	}
 	r->status = 200;
 	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
 }

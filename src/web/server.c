@@ -9,6 +9,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -255,13 +256,34 @@ static void authenticate(kc_req *r)
 	char hash[65];
 	kc_err err;
 
-	if (auth && !strncasecmp(auth, "Bearer ", 7)) {
-		if (strlen(auth + 7) != KC_SECRET_LEN)
+	char basic[128];
+
+	/* HTTP Basic with an API token as the password (TAXII clients): any user name. */
+	if (auth && !strncasecmp(auth, "Basic ", 6)) {
+		size_t n;
+		char *colon;
+
+		if (strlen(auth + 6) > 120 || sodium_base642bin((unsigned char *)basic, sizeof(basic) - 1, auth + 6,
+							       strlen(auth + 6), NULL, &n, NULL,
+							       sodium_base64_VARIANT_ORIGINAL))
 			return;
-		kc_secret_hash(auth + 7, hash);
+		basic[n] = '\0';
+		colon = strchr(basic, ':');
+		if (!colon)
+			return;
+		auth = colon + 1;
+	} else if (auth && !strncasecmp(auth, "Bearer ", 7)) {
+		auth += 7;
+	} else {
+		auth = NULL;
+	}
+	if (auth) {
+		if (strlen(auth) != KC_SECRET_LEN)
+			return;
+		kc_secret_hash(auth, hash);
 		if (auth_cached(r, hash)) {
 			r->authed = 1;
-		} else if (kc_token_user(r->st, auth + 7, &r->user, &err) == KC_OK) {
+		} else if (kc_token_user(r->st, auth, &r->user, &err) == KC_OK) {
 			r->authed = r->by_token = 1;
 			auth_remember(r, hash, kc_now() + 60);
 		}
@@ -339,8 +361,12 @@ static void dispatch(kc_req *r)
 		r->content_type = "text/plain; charset=utf-8";
 	} else if (!strcmp(r->path, "/metrics")) {
 		kc_metrics(r);
+	} else if (!strncmp(r->path, "/.well-known/", 13)) {
+		kc_csaf_route(r);
 	} else if (!strncmp(r->path, "/api/", 5)) {
 		kc_api_route(r);
+	} else if (!strncmp(r->path, "/taxii2", 7)) {
+		kc_taxii_route(r);
 	} else {
 		kc_ui_route(r);
 	}
@@ -422,6 +448,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[i]);
 	if (r->location[0])
 		MHD_add_response_header(resp, "Location", r->location);
+	for (size_t i = 0; i < KC_ARRAY_LEN(r->headers); i++)
+		if (r->headers[i][0][0])
+			MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
 	ret = MHD_queue_response(conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	{

@@ -832,6 +832,8 @@ void kc_ui_route(kc_req *r)
 	}
 	if (!strcmp(p, "/notice/ack") && (get || post))
 		return notice_ack_public(r, post);
+	if (!strncmp(p, "/advisories", 11) && kc_ui_advisory_route(r, p + 11, get, post))
+		return;
 	if (!r->authed)
 		return kc_resp_redirect(r, "/login");
 	if (get && !strcmp(p, "/"))
@@ -875,7 +877,7 @@ void kc_ui_route(kc_req *r)
 	}
 	if (!strncmp(p, "/cases", 6) && (get || post) && kc_ui_case_route(r, p + 6, post))
 		return;
-	if (((get && !strcmp(p, "/situation")) || (post && !strcmp(p, "/situation/level"))) &&
+	if (((get && (!strcmp(p, "/situation") || !strncmp(p, "/org/", 5))) || (post && !strcmp(p, "/situation/level"))) &&
 	    kc_ui_situation_route(r, post))
 		return;
 	if (get && !strcmp(p, "/whois"))

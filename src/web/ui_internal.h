@@ -19,4 +19,8 @@ int kc_ui_case_route(kc_req *r, const char *rest, int post);
 /* ui_picture.c: GET /situation, POST /situation/level. */
 int kc_ui_situation_route(kc_req *r, int post);
 
+/* advisory_web.c: /advisories, /advisories/ID, /advisories.atom (public for
+ * TLP:CLEAR). rest is the path after "/advisories". Returns 0 when not one. */
+int kc_ui_advisory_route(kc_req *r, const char *rest, int get, int post);
+
 #endif

@@ -3,14 +3,21 @@
  * national picture and sets the threat level; a municipality sees its own
  * figures. The chart is SVG drawn here, with a title, a description and the
  * same figures as a table beside it (no script needed, readable by screen
- * readers).
+ * readers). Below them: events per day (with, for one organisation, the
+ * national median per municipality beside it), open cases by
+ * classification, the most exposed services and, nationally, the map of the
+ * municipalities. /org/REF/situation is the CERT's view of one organisation.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/time.h"
+#include "org/org.h"
+#include "picture/chart.h"
+#include "picture/map.h"
 #include "picture/situation.h"
+#include "picture/trend.h"
 #include "web/ui_internal.h"
 #include "base/kc.h"
 
@@ -66,11 +73,134 @@ static void count_table(kc_req *r, const char *caption, const kc_situation_count
 	kc_buf_adds(b, "</tbody></table>");
 }
 
-static void page(kc_req *r, const char *msg)
+
+static void exposed_table(kc_req *r, int64_t org)
+{
+	kc_buf *b = &r->out;
+	kc_exposed *x = NULL;
+	size_t n = 0;
+	kc_err err;
+
+	kc_buf_addf(b, "<h2>%s</h2>", T("Most exposed services"));
+	if (kc_trend_exposed(r->st, org, 15, &x, &n, &err) || !n) {
+		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No services seen exposed in the last 30 days."));
+		free(x);
+		return;
+	}
+	kc_buf_addf(b, "<table id=\"exposed\"><caption>%s</caption><thead><tr>",
+		    T("Events of services left open, last 30 days"));
+	if (!org)
+		kc_buf_addf(b, "<th scope=\"col\">%s</th>", T("Organisation"));
+	kc_buf_addf(b, "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>", T("Service"),
+		    T("Events"));
+	for (size_t i = 0; i < n; i++) {
+		kc_buf_adds(b, "<tr>");
+		if (!org) {
+			kc_buf_adds(b, "<td>");
+			kc_html(b, x[i].name);
+			kc_buf_adds(b, "</td>");
+		}
+		kc_buf_adds(b, "<td>");
+		kc_html(b, x[i].identifier);
+		kc_buf_addf(b, "</td><td>%lld</td></tr>", (long long)x[i].n);
+	}
+	kc_buf_adds(b, "</tbody></table>");
+	free(x);
+}
+
+static void classes_table(kc_req *r, int64_t org)
+{
+	kc_buf *b = &r->out;
+	kc_situation_count *c = NULL;
+	size_t n = 0;
+	kc_err err;
+
+	if (kc_trend_case_classes(r->st, org, &c, &n, &err) || !n) {
+		free(c);
+		return;
+	}
+	kc_buf_addf(b, "<table id=\"by-class\"><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+		       "<th scope=\"col\">%s</th></tr></thead><tbody>",
+		    T("Open cases by classification"), T("Classification"), T("Open cases"));
+	for (size_t i = 0; i < n; i++) {
+		kc_buf_adds(b, "<tr><th scope=\"row\">");
+		kc_html(b, *c[i].key ? c[i].key : T("unclassified"));
+		kc_buf_addf(b, "</th><td>%lld</td></tr>", (long long)c[i].d1);
+	}
+	kc_buf_adds(b, "</tbody></table>");
+	free(c);
+}
+
+/* Events per day over 30 days; for one organisation with the median of the
+ * municipalities beside it (a figure, never another municipality's name). */
+static void trend_section(kc_req *r, int64_t org)
+{
+	kc_buf *b = &r->out;
+	kc_trend *t = malloc(sizeof(*t));
+	kc_chart_text x = { .id = "trend", .title = T("New events per day, last 30 days"),
+			    .own_label = org ? T("Your new events") : T("New events"),
+			    .median_label = org ? T("Median per municipality") : NULL, .day_label = T("Day") };
+	kc_err err;
+
+	x.desc = org ? T("Bars: your organisation's new events per day; line: the median of all municipalities "
+			 "the same day. The table below has the same figures.")
+		     : T("Bars: new events per day in all organisations. The table below has the same figures.");
+	kc_buf_addf(b, "<h2>%s</h2>", T("Trend"));
+	if (!t || kc_trend_daily(r->st, org, 30, org != 0, t, &err)) {
+		kc_buf_addf(b, "<p class=\"err\">%s</p>", T("The trend could not be read."));
+		free(t);
+		return;
+	}
+	if (org)
+		kc_buf_addf(b, "<p id=\"compare\">%s <strong id=\"own-30d\">%lld</strong>; %s <strong id=\"median-30d\">%g"
+			       "</strong> (%s %lld)</p>",
+			    T("New events in the last 30 days:"), (long long)t->total_own,
+			    T("median per municipality:"), t->total_median, T("municipalities:"),
+			    (long long)t->municipalities);
+	kc_chart_daily_svg(b, &x, t);
+	kc_buf_addf(b, "<details><summary>%s</summary>", T("The figures as a table"));
+	kc_chart_daily_table(b, &x, t);
+	kc_buf_adds(b, "</details>");
+	free(t);
+}
+
+static void map_section(kc_req *r)
+{
+	kc_buf *b = &r->out;
+	kc_map_cell *cells = NULL;
+	size_t n = 0;
+	kc_map_opts o = { .id = "map", .title = T("Events per municipality, last 30 days"),
+			  .desc = T("Norway's municipalities as equal tiles grouped by county, coloured by the number "
+				    "of events seen in the last 30 days. The table below has the same figures."),
+			  .value_label = T("Events"), .lang = r->lang, .href_fmt = "/org/%s/situation" };
+	kc_err err;
+
+	kc_buf_addf(b, "<h2>%s</h2>", T("Map"));
+	if (kc_trend_map_events(r->st, 30, &cells, &n, &err) ||
+	    kc_map_svg(b, &o, kc_map_events_legend(r->lang), cells, n, &err)) {
+		kc_buf_addf(b, "<p class=\"err\">%s</p>", T("The map could not be drawn."));
+		free(cells);
+		return;
+	}
+	kc_buf_addf(b, "<details><summary>%s</summary>", T("The figures as a table"));
+	kc_map_table(b, &o, kc_map_events_legend(r->lang), cells, n, &err);
+	kc_buf_adds(b, "</details>");
+	free(cells);
+}
+
+/* LEAD: when the advisory tables land (branch advisory), list here the
+ * advisories that concern org (org 0: the latest ones), through kc_may_read. */
+static void advisories_section(kc_req *r, int64_t org)
+{
+	(void)r;
+	(void)org;
+}
+
+static void page(kc_req *r, const char *msg, const kc_org *view)
 {
 	static const char *const sev[] = { "lav", "moderat", "alvorlig", "kritisk" };
 	static const char *const phase[] = { "reported", "triage", "handling", "recovery" };
-	int64_t org = is_cert(r) ? 0 : r->user.norgs ? r->user.orgs[0] : -1;
+	int64_t org = view ? view->id : is_cert(r) ? 0 : r->user.norgs ? r->user.orgs[0] : -1;
 	kc_buf *b = &r->out;
 	kc_situation s;
 	kc_err err;
@@ -83,7 +213,13 @@ static void page(kc_req *r, const char *msg)
 		return kc_ui_foot(r);
 	}
 	kc_ui_head(r, T("Situational picture"));
-	kc_buf_addf(b, "<h1>%s</h1>", org ? T("Your situational picture") : T("Situational picture"));
+	if (view) {
+		kc_buf_addf(b, "<h1>%s: ", T("Situational picture"));
+		kc_html(b, view->name);
+		kc_buf_adds(b, "</h1>");
+	} else {
+		kc_buf_addf(b, "<h1>%s</h1>", org ? T("Your situational picture") : T("Situational picture"));
+	}
 	if (msg) {
 		kc_buf_adds(b, "<p class=\"err\" role=\"alert\">");
 		kc_html(b, msg);
@@ -100,7 +236,7 @@ static void page(kc_req *r, const char *msg)
 	} else {
 		kc_buf_addf(b, "<p id=\"threat-level\" class=\"note\">%s</p>", T("Not set."));
 	}
-	if (is_cert(r)) {
+	if (is_cert(r) && !org) {
 		kc_buf_adds(b, "<form method=\"post\" action=\"/situation/level\" class=\"row\"><input type=\"hidden\" "
 			       "name=\"csrf\" value=\"");
 		kc_html(b, r->csrf);
@@ -126,6 +262,8 @@ static void page(kc_req *r, const char *msg)
 	kc_buf_addf(b, "</tr></tbody></table><p><span id=\"overdue\">%lld</span> %s; <span id=\"clocks\">%lld</span> %s</p>",
 		    (long long)s.cases_overdue, T("cases overdue"), (long long)s.clocks_due_24h,
 		    T("legal clocks run out within 24 hours"));
+	classes_table(r, org);
+	trend_section(r, org);
 	kc_buf_addf(b, "<h2>%s</h2>", T("Events"));
 	if (s.ntypes) {
 		bar_chart(r, s.types, s.ntypes);
@@ -135,6 +273,10 @@ static void page(kc_req *r, const char *msg)
 	}
 	if (s.norgs)
 		count_table(r, T("Events by organisation"), s.orgs, s.norgs);
+	exposed_table(r, org);
+	advisories_section(r, org);
+	if (!org)
+		map_section(r);
 	kc_situation_release(&s);
 	r->status = r->status == 500 ? 200 : r->status;
 	kc_ui_foot(r);
@@ -145,8 +287,34 @@ int kc_ui_situation_route(kc_req *r, int post)
 	char lv[8], why[1100];
 	kc_err err;
 
+	if (!post && !strncmp(r->path, "/org/", 5)) {
+		char ref[64];
+		const char *end = strchr(r->path + 5, '/');
+		kc_org o;
+
+		if (!end || strcmp(end, "/situation") || (size_t)(end - r->path - 5) >= sizeof(ref))
+			return 0;
+		snprintf(ref, sizeof(ref), "%.*s", (int)(end - r->path - 5), r->path + 5);
+		if (kc_org_get(r->st, ref, &o, &err)) {
+			r->status = 404;
+			kc_ui_head(r, T("Not found"));
+			kc_buf_addf(&r->out, "<h1>%s</h1>", T("Not found"));
+			kc_ui_foot(r);
+			return 1;
+		}
+		/* The CERT looks at any organisation; a member only at their own. */
+		if (!is_cert(r) && !kc_user_in_org(&r->user, o.id)) {
+			r->status = 403;
+			kc_ui_head(r, T("Forbidden"));
+			kc_buf_addf(&r->out, "<h1>%s</h1>", T("Forbidden"));
+			kc_ui_foot(r);
+			return 1;
+		}
+		page(r, NULL, &o);
+		return 1;
+	}
 	if (!post) {
-		page(r, NULL);
+		page(r, NULL, NULL);
 		return 1;
 	}
 	if (!strcmp(r->path, "/situation/level")) {
@@ -154,13 +322,13 @@ int kc_ui_situation_route(kc_req *r, int post)
 			return 1;
 		if (!is_cert(r)) {
 			r->status = 403;
-			page(r, T("only the CERT's analysts do this"));
+			page(r, T("only the CERT's analysts do this"), NULL);
 			return 1;
 		}
 		if (kc_threat_level_set(r->st, r->user.name, atoi(kc_req_form(r, "level", lv, sizeof(lv)) ? lv : "0"),
 					kc_req_form(r, "rationale", why, sizeof(why)), &err)) {
 			r->status = 400;
-			page(r, err.msg);
+			page(r, err.msg, NULL);
 			return 1;
 		}
 		kc_resp_redirect(r, "/situation");

@@ -87,6 +87,7 @@ typedef struct kc_req {
 	char set_cookie[2][256];
 	char location[512];
 	char disposition[400];	   /* Content-Disposition of a download, or "" */
+	char headers[4][2][128];   /* more response headers: name, value ("" unused) */
 } kc_req;
 
 /* Query-string or form value; NULL when absent. */
@@ -118,9 +119,14 @@ void kc_web_counters(uint64_t by_class[6], uint64_t *microseconds);
 /* GET /metrics (metrics.c): Prometheus text, for the CERT's own tokens. */
 void kc_metrics(kc_req *r);
 
+/* TAXII 2.1 under /taxii2/ (taxii.c). */
+void kc_taxii_route(kc_req *r);
+
 /* Handlers (api.c, ui.c). */
 void kc_api_route(kc_req *r);
 void kc_ui_route(kc_req *r);
 void kc_api_openapi(kc_req *r);
+/* advisory_web.c: /.well-known/csaf/ and /.well-known/security.txt */
+void kc_csaf_route(kc_req *r);
 
 #endif

@@ -95,6 +95,8 @@ expect_api 200 'kcert_notices 2' "the notices"
 expect_api 200 'kcert_events [1-9]' "the events"
 expect_api 200 'kcert_http_requests_total\{code="2xx"\} [1-9]' "and this process's requests by status"
 expect_api 200 'kcert_http_requests_total\{code="4xx"\} [1-9]' "refusals counted too"
+expect_api 200 '^kcert_worker_rounds_total [1-9]' "the serving process's worker rounds (it ran at least one)"
+expect_api 200 '^kcert_worker_round_last_seconds [0-9]+\.[0-9]{6}$' "and how long the last one took"
 
 # Events: filters and exports.
 api oslo GET "/api/v1/events?address=192.0.2.10"

@@ -153,7 +153,9 @@ expect_api 200 '"slug":"vestfold-ikt-iks"' "and in the one after"
 curl -s "$URL/api/v1/openapi.json" > "$T_DIR/openapi.json"
 run sh -c "grep -o '\"/api/v1/[^\"]*\"' '$T_DIR/openapi.json' | tr -d '\"' | sort -u"
 paths=$OUT
-expect_eq "$(printf '%s\n' "$paths" | wc -l)" "24" "the OpenAPI document has every path"
+expect_eq "$(printf '%s\n' "$paths" | wc -l)" "27" "the OpenAPI document has every path"
+expect_eq "$(printf '%s\n' "$paths" | grep -c '^/api/v1/advisories')" "2" "the advisories' paths among them"
+expect_eq "$(printf '%s\n' "$paths" | grep -c '^/api/v1/stats/nsm$')" "1" "and the statistics for NSM"
 expect_eq "$(printf '%s\n' "$paths" | grep -c '^/api/v1/notices')" "3" "the notices' paths among them"
 expect_eq "$(printf '%s\n' "$paths" | grep -c '^/api/v1/cases')" "7" "and the cases'"
 for p in $paths; do

@@ -111,6 +111,55 @@ static void parses_and_formats_time(void **state)
 	unsetenv("KCERT_NOW");
 }
 
+/* The parser's own calendar arithmetic agrees with the C library's timegm on
+ * every day from 1601 to 2400 (leap years, centuries, 400-year cycles) and at
+ * random times of day, with and without an offset. */
+static void time_agrees_with_timegm(void **state)
+{
+	static const int mlen[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	unsigned seed = 12345;
+
+	(void)state;
+	for (int y = 1601; y <= 2400; y++)
+		for (int m = 1; m <= 12; m++) {
+			int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+			int days = mlen[m - 1] + (m == 2 && leap);
+
+			for (int d = 1; d <= days; d++) {
+				struct tm tm = { 0 };
+				char s[40];
+				time_t got;
+				int h, mi, sec;
+
+				seed = seed * 1103515245u + 12345u;
+				h = (int)(seed >> 8) % 24;
+				mi = (int)(seed >> 16) % 60;
+				sec = (int)(seed >> 4) % 60;
+				tm.tm_year = y - 1900;
+				tm.tm_mon = m - 1;
+				tm.tm_mday = d;
+				tm.tm_hour = h;
+				tm.tm_min = mi;
+				tm.tm_sec = sec;
+				snprintf(s, sizeof(s), "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, h, mi, sec);
+				assert_int_equal(kc_time_parse(s, &got), 0);
+				assert_int_equal((long long)got, (long long)timegm(&tm));
+				snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02d+01:30", y, m, d, h, mi, sec);
+				assert_int_equal(kc_time_parse(s, &got), 0);
+				assert_int_equal((long long)got, (long long)timegm(&tm) - 5400);
+			}
+		}
+	{
+		time_t t;
+
+		assert_int_equal(kc_time_parse("2100-02-29", &t), KC_EINVAL);
+		assert_int_equal(kc_time_parse("2000-02-29", &t), 0);
+		assert_int_equal((long long)t, 951782400LL);
+		assert_int_equal(kc_time_parse("1969-12-31T23:59:59Z", &t), 0);
+		assert_int_equal((long long)t, -1LL);
+	}
+}
+
 static void translates(void **state)
 {
 	kc_lang l;
@@ -136,7 +185,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(normalises_domains), cmocka_unit_test(parses_as_numbers),
 		cmocka_unit_test(finds_url_hosts),    cmocka_unit_test(parses_and_formats_time),
-		cmocka_unit_test(translates),
+		cmocka_unit_test(translates), cmocka_unit_test(time_agrees_with_timegm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

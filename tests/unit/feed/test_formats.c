@@ -422,6 +422,54 @@ static void csv_mapping(void **state)
 	}
 }
 
+/* A Shadowserver report larger than the store thread's batches: every event
+ * arrives, in order, with the counts right; a store failure in the middle of
+ * the file (a trigger refuses the 2,500th event) rolls the whole file back
+ * and names the cause, and the same file can be ingested once the cause is
+ * gone. */
+static void shadowserver_pipeline(void **state)
+{
+	struct fx *f = *state;
+	kc_ingest_opts o = { .report = "scan_rdp" };
+	kc_ingest_report rep;
+	kc_err err;
+	char *text = malloc(6000 * 80 + 200);
+	size_t w = 0;
+	const char *path;
+
+	assert_non_null(text);
+	w += (size_t)sprintf(text + w, "\"timestamp\",\"ip\",\"port\",\"hostname\",\"tag\"\n");
+	for (int i = 0; i < 6000; i++) /* 3000 addresses in the registered /24 x ports, 3000 outside */
+		w += (size_t)sprintf(text + w, "\"2026-11-27 %02d:%02d:00\",%s.%d,%d,,rdp\n", i / 600, i / 10 % 60,
+				     i % 2 ? "203.0.113" : "192.0.2", i / 2 % 250 + 1, 3389 + i / 500);
+	text[w] = '\0';
+	path = write_file(f, "2026-11-27-scan_rdp-test.csv", text);
+
+	assert_int_equal(f->st->ops->exec_script(f->st,
+		"CREATE TRIGGER refuse AFTER INSERT ON event WHEN (SELECT count(*) FROM event) >= 2500 "
+		"BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;", &err), 0);
+	kc_err_clear(&err);
+	assert_true(kc_ingest_file(f->st, f->reg, path, &o, &rep, &err) < 0);
+	assert_non_null(strstr(err.msg, "refused by the test"));
+	assert_int_equal(count(f, "1 = 1"), 0);
+	{
+		int64_t files = -1;
+
+		assert_int_equal(kc_store_scalar_int(f->st, &err, &files, "SELECT count(*) FROM ingest_file", ""), 0);
+		assert_int_equal(files, 0);
+	}
+	assert_int_equal(f->st->ops->exec_script(f->st, "DROP TRIGGER refuse;", &err), 0);
+	assert_int_equal(kc_ingest_file(f->st, f->reg, path, &o, &rep, &err), 0);
+	assert_int_equal(rep.lines, 6000);
+	assert_int_equal(rep.unattributed, 3000);
+	assert_int_equal(rep.events + rep.duplicates, 3000);
+	assert_int_equal(count(f, "1 = 1"), (int64_t)rep.events);
+	/* 250 addresses x 12 ports, each once: no merges, every one stored */
+	assert_int_equal(rep.events, 3000);
+	assert_int_equal(count(f, "source_ip = '192.0.2.250' AND source_port = 3389 + 11"), 1);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +481,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(stix_bundle, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(misp_shapes, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(csv_mapping, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(shadowserver_pipeline, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,173 @@
+/*
+ * picture.c - benchmark: the situational picture with 1 million events and
+ * 10,000 cases in the store. Times one dashboard render (what /situation
+ * computes and draws: kc_situation_get, the 30-day trend, open cases by
+ * classification, exposed services, events per municipality and the map
+ * and chart SVG) and one weekly report (PDF), beside a baseline measured in
+ * the same run: SELECT count(*) over the events.
+ *
+ *   build/bench/picture [store]     (default: a new SQLite file in /tmp)
+ *
+ * Events are spread over 365 days (a year of daily feed reports), over the
+ * 357 municipalities, among 12 types. LEAD: findings (100,000, table finding
+ * from branch scan-run) are to be added in fill() once that table exists.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "base/time.h"
+#include "org/seed.h"
+#include "picture/chart.h"
+#include "picture/map.h"
+#include "picture/report.h"
+#include "picture/situation.h"
+#include "picture/trend.h"
+#include "store/store.h"
+
+#define EVENTS 1000000
+#define CASES 10000
+
+static void die(const char *what, const kc_err *err)
+{
+	fprintf(stderr, "bench/picture: %s: %s\n", what, err ? err->msg : "");
+	exit(1);
+}
+
+static void fill(kc_store *st)
+{
+	static const char *const ids[] = { "open-rdp", "open-smb", "open-telnet", "open-vnc", "accessible-http",
+					   "open-mysql", "avalanche-andromeda", "brute-force", "ssl-poodle",
+					   "blacklisted-ip", "open-redis", "open-snmp" };
+	static const char *const sev[] = { "lav", "moderat", "alvorlig", "kritisk" };
+	static const char *const status[] = { "reported", "triage", "handling", "recovery", "closed", "closed" };
+	int64_t orgs[400];
+	size_t norgs = 0;
+	kc_stmt *s;
+	kc_err err;
+	time_t t0 = kc_now();
+
+	if (kc_store_query(st, &err, &s, "SELECT id FROM org WHERE kind = 'municipality' ORDER BY id", ""))
+		die("orgs", &err);
+	while (kc_stmt_step(s, &err) == KC_ROW && norgs < 400)
+		orgs[norgs++] = kc_stmt_int(s, 0);
+	kc_stmt_finalize(s);
+	if (kc_store_begin(st, &err))
+		die("begin", &err);
+	for (int i = 0; i < EVENTS; i++) {
+		char ts[KC_TIME_STRLEN], key[64], ip[32];
+		uint64_t r = next();
+		const char *id = ids[r % 12];
+
+		kc_time_iso(t0 - (time_t)((r >> 8) % (365 * 86400)), ts);
+		snprintf(key, sizeof(key), "bench|%d", i);
+		snprintf(ip, sizeof(ip), "10.%d.%d.%d", (int)(r >> 20) & 255, (int)(r >> 28) & 255, (int)(r >> 36) & 255);
+		if (kc_store_exec(st, &err, NULL,
+				  "INSERT INTO event (org_id, feed_name, report, taxonomy, type, identifier, source_ip, "
+				  "time_source, time_last, time_observation, dedup_key) VALUES (?, 'bench', 'bench', "
+				  "'vulnerable', 'vulnerable-system', ?, ?, ?, ?, ?, ?)",
+				  "ittttt" "t", orgs[(r >> 40) % norgs], id, ip, ts, ts, ts, key))
+			die("event", &err);
+	}
+	for (int i = 0; i < CASES; i++) {
+		char ts[KC_TIME_STRLEN];
+		uint64_t r = next();
+
+		kc_time_iso(t0 - (time_t)((r >> 8) % (365 * 86400)), ts);
+		if (kc_store_exec(st, &err, NULL,
+				  "INSERT INTO incident_case (title, status, severity, taxonomy, tlp, org_id, channel, "
+				  "first_response_due, created_at, updated_at) VALUES ('bench', ?, ?, 'intrusions', 'AMBER', ?, "
+				  "'cli', ?, ?, ?)",
+				  "ttittt", status[r % 6], sev[(r >> 4) % 4], orgs[(r >> 40) % norgs], ts, ts, ts))
+			die("case", &err);
+	}
+	/* LEAD: 100,000 findings here once the finding table exists. */
+	if (kc_store_commit(st, &err))
+		die("commit", &err);
+}
+
+static void dashboard(kc_store *st, kc_buf *b)
+{
+	kc_situation s;
+	kc_trend t;
+	kc_situation_count *c = NULL;
+	kc_exposed *x = NULL;
+	kc_map_cell *cells = NULL;
+	size_t n = 0, nx = 0, nc = 0;
+	kc_map_opts mo = { .id = "map", .title = "t", .desc = "d", .value_label = "v" };
+	kc_chart_text ct = { .id = "trend", .title = "t", .desc = "d", .own_label = "o", .day_label = "d" };
+	kc_err err;
+
+	kc_buf_clear(b);
+	if (kc_situation_get(st, 0, &s, &err) || kc_trend_daily(st, 0, 30, 0, &t, &err) ||
+	    kc_trend_case_classes(st, 0, &c, &n, &err) || kc_trend_exposed(st, 0, 15, &x, &nx, &err) ||
+	    kc_trend_map_events(st, 30, &cells, &nc, &err) ||
+	    kc_map_svg(b, &mo, kc_map_events_legend(KC_LANG_NB), cells, nc, &err))
+		die("dashboard", &err);
+	kc_chart_daily_svg(b, &ct, &t);
+	kc_situation_release(&s);
+	free(c);
+	free(x);
+	free(cells);
+}
+
+int main(int argc, char **argv)
+{
+	char path[256];
+	kc_store *st;
+	kc_err err;
+	kc_buf b;
+	int64_t cnt;
+	double t0, base = 1e9, dash = 1e9, rep = 1e9, mun = 1e9;
+
+	snprintf(path, sizeof(path), "%s", argc > 1 ? argv[1] : "/tmp/kcert-bench-picture.db");
+	if (argc < 2)
+		unlink(path);
+	if (kc_store_open(path, &st, &err) || kc_store_migrate(st, NULL, &err))
+		die("open", &err);
+	{
+		kc_seed_report r;
+
+		if (kc_seed_registry(st, "bench", &r, &err))
+			die("seed", &err);
+	}
+	t0 = now();
+	fill(st);
+	printf("fill: %d events, %d cases in %.1f s (%s)\n", EVENTS, CASES, now() - t0, kc_store_engine(st));
+	kc_buf_init(&b, 64u << 20);
+	for (int i = 0; i < 5; i++) {
+		kc_report_opts o = { KC_REPORT_WEEK, KC_REPORT_PDF, KC_TLP_GREEN, KC_LANG_NB };
+		kc_trend t;
+		double d;
+
+		t0 = now();
+		if (kc_store_scalar_int(st, &err, &cnt, "SELECT count(*) FROM event", ""))
+			die("count", &err);
+		if ((d = now() - t0) < base)
+			base = d;
+		t0 = now();
+		dashboard(st, &b);
+		if ((d = now() - t0) < dash)
+			dash = d;
+		t0 = now();
+		if (kc_trend_daily(st, 1, 30, 1, &t, &err))
+			die("municipality", &err);
+		if ((d = now() - t0) < mun)
+			mun = d;
+		kc_buf_clear(&b);
+		t0 = now();
+		if (kc_report_situation(st, &o, &b, &err))
+			die("report", &err);
+		if ((d = now() - t0) < rep)
+			rep = d;
+	}
+	printf("baseline SELECT count(*) FROM event (%lld rows): %.1f ms\n", (long long)cnt, base * 1e3);
+	printf("dashboard render (national, map and charts):      %.1f ms (target < 100 ms)\n", dash * 1e3);
+	printf("municipality trend with the national median:      %.1f ms\n", mun * 1e3);
+	printf("weekly report (PDF, %zu bytes):                   %.1f ms (target < 2000 ms)\n", b.len, rep * 1e3);
+	kc_buf_release(&b);
+	kc_store_close(st);
+	return 0;
+}

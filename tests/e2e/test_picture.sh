@@ -1,0 +1,132 @@
+#!/bin/sh
+# test_picture.sh - the picture by place and over time: the municipality map
+# (357 tiles, names, colour classes from the store), the daily trend, the
+# municipality view with the national median (no other municipality named),
+# GET /api/v1/situation's comparison, kcert report situation in md, html and
+# PDF (pages rendered by pdftoppm, text read by pdftotext, TLP marking, a
+# TLP:CLEAR report names no municipality), and the weekly report mailed once.
+. "$(dirname "$0")/lib.sh"
+t_begin
+FIX=$(cd "$(dirname "$0")/../fixtures/notify" && pwd)
+export KCERT_NOW=2026-11-28T06:00:00Z
+"$KCERT" init >/dev/null || exit 1
+"$KCERT" asset add 0301 cidr 192.0.2.0/24 >/dev/null
+"$KCERT" asset add 4601 cidr 198.51.100.0/24 >/dev/null
+for f in "$FIX"/2026-11-27-*.csv; do "$KCERT" ingest --quarantine "$T_DIR/q.tsv" "$f" >/dev/null; done
+"$KCERT" case new --title "Løsepengevirus i Oslo" --org 0301 --severity kritisk >/dev/null
+"$KCERT" case new --title "Phishing mot Bergen" --org 4601 --severity alvorlig >/dev/null
+"$KCERT" case classify 2 --classification fraud/phishing --tlp CLEAR >/dev/null
+"$KCERT" situation level 3 --rationale "Aktive løsepengevirusangrep" >/dev/null
+# q SQL: one value from the test's store, to compare with what is shown.
+q() {
+	if [ "$T_ENGINE" = postgresql ]; then psql -qtAX "$KCERT_DB" -c "$1"; else sqlite3 "$KCERT_DB" "$1"; fi
+}
+oslo=$(q "SELECT count(*) FROM event e JOIN org o ON o.id = e.org_id WHERE o.code = '0301'")
+bergen=$(q "SELECT count(*) FROM event e JOIN org o ON o.id = e.org_id WHERE o.code = '4601'")
+expect_eq "$oslo" 4 "the fixtures give Oslo four events"
+expect_eq "$bergen" 1 "and Bergen one"
+
+# --- reports ---
+run "$KCERT" --lang nb report situation --period week --format md --tlp AMBER
+expect_rc 0 "a Markdown report"
+expect_out '^\*\*TLP:AMBER\*\*$' "marked with its TLP"
+expect_out "^\| Nye hendelser i perioden \| 5 \|$" "the five new events, in bokmål"
+expect_out "Aktive løsepengevirusangrep" "the threat level's rationale"
+expect_out "Oslo kommune|Oslo: Løsepengevirus" "AMBER names the municipality of a notable incident"
+run "$KCERT" report situation --format md --tlp CLEAR
+expect_out '^\*\*TLP:CLEAR\*\*$' "a CLEAR report"
+expect_no_out "Oslo|Bergen|Løsepengevirus" "names no municipality and no case above CLEAR"
+expect_out "1 flere alvorlige|1 further" "the AMBER case is only counted"
+expect_out "fraud" "the CLEAR case is listed by classification"
+run "$KCERT" --lang en report situation --format html --tlp GREEN
+expect_out '<p class="tlp"[^>]*>TLP:GREEN</p></body>' "HTML ends with the marking too"
+expect_out '<svg xmlns="http://www.w3.org/2000/svg" role="img" class="kc-chart" id="trend"' "with its SVG chart"
+expect_out "Key figures" "in English with --lang en"
+run "$KCERT" report situation --format pdf
+expect_rc 2 "a PDF needs --output"
+run "$KCERT" report situation --period fortnight --format md
+expect_rc 2 "a bad period is refused"
+expect_err "fortnight" "naming it"
+run "$KCERT" --lang nb report situation --period month --format pdf --tlp CLEAR --output "$T_DIR/r.pdf"
+expect_rc 0 "a PDF report"
+pages=$(pdfinfo "$T_DIR/r.pdf" | sed -n 's/^Pages: *//p')
+[ "${pages:-0}" -ge 1 ] && t_ok || t_bad "the PDF has pages ($pages)"
+pdftoppm -r 40 -png "$T_DIR/r.pdf" "$T_DIR/page"
+n=0
+for p in "$T_DIR"/page-*.png; do [ -s "$p" ] && n=$((n + 1)); done
+expect_eq "$n" "$pages" "pdftoppm renders every page to a non-empty image"
+pdftotext "$T_DIR/r.pdf" "$T_DIR/r.txt"
+run cat "$T_DIR/r.txt"
+expect_out "^TLP:CLEAR$" "pdftotext finds the TLP marking"
+[ "$(grep -c 'TLP:CLEAR$' "$T_DIR/r.txt")" -ge $((2 * pages)) ] && t_ok || t_bad "the marking on every page, top and bottom"
+expect_out "^Nye hendelser i perioden$" "the figures"
+expect_no_out "Oslo|Bergen" "and no municipality named"
+
+# --- weekly report by mail, once ---
+smtp_start "$T_DIR/smtp"
+trap 'smtp_stop; t_cleanup' EXIT
+"$KCERT" contact add 4601 --name "Kari Nordmann" --email kari@bergen.example --notices report,feed --lang nn >/dev/null
+"$KCERT" contact add 0301 --name "Ola" --email ola@oslo.example --notices all >/dev/null
+"$KCERT" worker --once >/dev/null 2>"$T_DIR/w1.err"
+"$KCERT" worker --once >/dev/null 2>"$T_DIR/w2.err"
+run smtp_show
+expect_eq "$(printf '%s\n' "$OUT" | grep -c '^Subject: \[TLP:GREEN\]')" 1 \
+	"two worker rounds, one report: to the one subscriber, once"
+expect_out "To: .*kari@bergen.example" "to the contact who subscribes to report"
+expect_out "Subject: \[TLP:GREEN\] KommuneCERT situasjonsrapport 2026-W48" "the week in the subject, in nynorsk"
+expect_out "situasjonsrapport-2026-W48.pdf.*application/pdf" "with the PDF attached"
+run q "SELECT count(*) FROM report_delivery WHERE period = '2026-W48'"
+expect_eq "$OUT" 1 "recorded once for the week"
+smtp_stop
+
+# --- the web: map, trend, municipality view ---
+pw=Korrekt-Hest-Batteri-9
+echo "$pw" | "$KCERT" user add ana --role analyst --password-stdin >/dev/null
+echo "$pw" | "$KCERT" user add bergen --role member --org 4601 --password-stdin >/dev/null
+TOK_bergen=$("$KCERT" token create bergen --expires 1d 2>/dev/null)
+PORT=$((20000 + ($$ * 23 + 11) % 30000))
+URL="http://127.0.0.1:$PORT"
+"$KCERT" serve --listen "127.0.0.1:$PORT" --no-worker >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT
+for i in $(seq 1 200); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
+login() {
+	rm -f "$T_DIR/jar"
+	curl -s -c "$T_DIR/jar" -b "$T_DIR/jar" "$URL/login" >"$T_DIR/login.html"
+	csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T_DIR/login.html" | head -n 1)
+	curl -s -c "$T_DIR/jar" -b "$T_DIR/jar" --data "csrf=$csrf&name=$1&password=$pw" "$URL/login" >/dev/null
+}
+login ana
+curl -s -b "$T_DIR/jar" "$URL/situation" >"$T_DIR/sit.html"
+run grep -o 'data-code="[0-9]*" x=' "$T_DIR/sit.html"
+expect_eq "$(printf '%s\n' "$OUT" | sort -u | wc -l)" 357 "the map has 357 municipality tiles"
+run grep -o '<rect class="m c-[0-9x]" data-code="0301"[^>]*><title>[^<]*</title>' "$T_DIR/sit.html"
+expect_out "c-1\" data-code=\"0301\".*<title>Oslo \(0301\): $oslo</title>" "Oslo coloured 1-4 with its count from the store"
+run grep -o '<rect class="m c-[0-9x]" data-code="4601"[^>]*><title>[^<]*</title>' "$T_DIR/sit.html"
+expect_out "c-1\" data-code=\"4601\".*<title>Bergen \(4601\): $bergen</title>" "Bergen likewise"
+expect_eq "$(grep -o 'class="m c-0"' "$T_DIR/sit.html" | wc -l)" 355 "the other 355 have none"
+run grep -o '<title>Aurskog-Høland (3226)' "$T_DIR/sit.html"
+expect_eq "$OUT" "<title>Aurskog-Høland (3226)" "each tile carries the municipality's name"
+run cat "$T_DIR/sit.html"
+expect_out 'id="trend"' "the daily trend chart"
+expect_out '<table id="exposed">' "the most exposed services"
+rdp=$(q "SELECT count(*) FROM event e JOIN org o ON o.id = e.org_id WHERE o.code = '0301' AND e.identifier = 'open-rdp'")
+expect_out "<td>Oslo</td><td>open-rdp</td><td>$rdp</td>" "Oslo's open RDP events as the store counts them"
+expect_out '<table id="by-class">' "open cases by classification"
+run curl -s -b "$T_DIR/jar" "$URL/org/4601/situation"
+expect_out "Situasjonsbilde: Bergen" "the CERT's view of one municipality"
+expect_out "id=\"own-30d\">$bergen<" "with its own count"
+login bergen
+run curl -s -b "$T_DIR/jar" "$URL/situation"
+expect_out "id=\"own-30d\">$bergen<" "a municipality sees its own count"
+expect_out 'id="median-30d">0<' "and the median per municipality (most have none)"
+expect_out 'id="trend"' "its trend beside the median"
+expect_no_out "Oslo|Løsepengevirus|kc-map" "and no other municipality, no map"
+run curl -s -o /dev/null -w '%{http_code}' -b "$T_DIR/jar" "$URL/org/0301/situation"
+expect_eq "$OUT" 403 "not Oslo's view"
+run curl -s -H "Authorization: Bearer $TOK_bergen" "$URL/api/v1/situation"
+expect_out "\"own_total\": ?$bergen" "the API compares: its own total"
+expect_out '"median_total": ?0' "the national median"
+expect_out '"municipalities": ?357' "over 357 municipalities"
+expect_no_out 'oslo|Oslo' "and names no other"
+t_end
