@@ -70,15 +70,16 @@ int kc_exposure_for_criteria(kc_store *st, const kc_exposure_criterion *c, size_
 int kc_org_product_observe(kc_store *st, int64_t org, const char *cpe, int confidence,
 			   const char *evidence, kc_err *err);
 
-/* An analyst declares that org runs cpe (source 'declared', confidence 100);
- * KC_EEXIST when already declared. *canonical (may be NULL) receives the
- * stored form (malloc'd). Audited by the caller. */
-int kc_org_product_declare(kc_store *st, int64_t org, const char *cpe, const char *note,
-			   char **canonical, kc_err *err);
+/* An analyst (actor) declares that org runs cpe (source 'declared',
+ * confidence 100); KC_EEXIST when already declared. Vendor and product must
+ * be named. *canonical (may be NULL) receives the stored form (malloc'd).
+ * One transaction, with its audit entry. */
+int kc_org_product_declare(kc_store *st, const char *actor, int64_t org, const char *cpe,
+			   const char *note, char **canonical, kc_err *err);
 
 /* Remove a declared or observed product (both when source is NULL);
- * KC_ENOENT when there was none. */
-int kc_org_product_remove(kc_store *st, int64_t org, const char *cpe, const char *source,
-			  kc_err *err);
+ * KC_ENOENT when there was none. Audited. */
+int kc_org_product_remove(kc_store *st, const char *actor, int64_t org, const char *cpe,
+			  const char *source, kc_err *err);
 
 #endif

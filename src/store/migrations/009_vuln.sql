@@ -20,6 +20,8 @@ CREATE TABLE cve (
 	cvss2_vector TEXT,
 	cvss2_score TEXT,
 	severity TEXT,
+	-- what kcert's CVSS calculator found wrong with the scores NVD gave (NULL: nothing)
+	cvss_check TEXT,
 	-- SHA-256 of the record's canonical JSON: re-imports of an unchanged record do nothing
 	digest TEXT NOT NULL,
 	imported_at TEXT NOT NULL
