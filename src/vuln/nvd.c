@@ -429,7 +429,7 @@ static int on_record(void *arg, size_t page, size_t index, uint64_t offset, cons
 				KC_JSPLIT_RECORD_MAX);
 		return settle(imp, rc, index, offset, imp->err);
 	}
-	rec = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+	rec = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!rec) {
 		rc = kc_err_set(imp->err, KC_EINVAL, _("not valid JSON: %s (at byte %llu)"), je.text,
 				(unsigned long long)(offset + (je.position > 0 ? (uint64_t)je.position - 1 : 0)));
