@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "org/asset.h"
 #include "org/org.h"
+#include "vuln/exposure.h"
 #include "base/kc.h"
 
 #define IMPORT_MAX (256u << 20)
@@ -31,6 +32,16 @@ static int asset_add(struct kc_cli *cli, int argc, char **argv)
 		return kc_cli_usage("asset add", _("give an organisation, a kind (cidr, asn, domain, host) and a value"));
 	kc_err_clear(&err);
 	rc = kc_org_get(cli->st, argv[optind], &o, &err);
+	if (!rc && !strcmp(argv[optind + 1], "product")) {
+		char *canon = NULL;
+
+		rc = kc_org_product_declare(cli->st, cli->actor, o.id, argv[optind + 2], note, &canon, &err);
+		if (rc)
+			return kc_cli_fail(&err, rc);
+		printf(_("Added %s %s to %s.\n"), "product", canon, o.slug);
+		free(canon);
+		return KC_EXIT_OK;
+	}
 	if (!rc)
 		rc = kc_asset_add(cli->st, cli->actor, NULL, o.id, argv[optind + 1], argv[optind + 2], note, &out,
 				  &err);
@@ -60,7 +71,9 @@ static int asset_rm(struct kc_cli *cli, int argc, char **argv)
 		return kc_cli_usage("asset rm", _("give an organisation, a kind (cidr, asn, domain, host) and a value"));
 	kc_err_clear(&err);
 	rc = kc_org_get(cli->st, argv[1], &o, &err);
-	if (!rc)
+	if (!rc && !strcmp(argv[2], "product"))
+		rc = kc_org_product_remove(cli->st, cli->actor, o.id, argv[3], NULL, &err);
+	else if (!rc)
 		rc = kc_asset_rm(cli->st, cli->actor, o.id, argv[2], argv[3], &err);
 	if (rc)
 		return kc_cli_fail(&err, rc);
@@ -103,7 +116,7 @@ static int asset_list(struct kc_cli *cli, int argc, char **argv, int export)
 	kc_err_clear(&err);
 	if (optind < argc)
 		rc = kc_org_get(cli->st, argv[optind], &o, &err);
-	if (!rc)
+	if (!rc && !(kind && !strcmp(kind, "product")))
 		rc = kc_asset_list(cli->st, o.id, kind, &v, &n, &err);
 	if (rc)
 		return kc_cli_fail(&err, rc);
@@ -116,6 +129,27 @@ static int asset_list(struct kc_cli *cli, int argc, char **argv, int export)
 		if (export && kc_org_get_id(cli->st, v[i].org_id, &ao, NULL) == KC_OK && ao.code[0])
 			ref = ao.code;
 		kc_table_addv(&t, ref, v[i].kind, v[i].value, v[i].note, v[i].source, v[i].created_at);
+	}
+	/* Products (CPE names) live in org_product; export leaves them out (import reads no CPE). */
+	if (!export && (!kind || !strcmp(kind, "product"))) {
+		kc_stmt *s;
+
+		rc = kc_store_query(cli->st, &err, &s,
+				    "SELECT o.slug, p.cpe, p.evidence, p.source, p.first_seen FROM org_product p "
+				    "JOIN org o ON o.id = p.org_id WHERE (? = 0 OR p.org_id = ?) ORDER BY o.slug, p.cpe",
+				    "ii", o.id, o.id);
+		while (!rc && (rc = kc_stmt_step(s, &err)) == KC_ROW) {
+			kc_table_addv(&t, kc_stmt_text(s, 0), "product", kc_stmt_text(s, 1), kc_stmt_text(s, 2),
+				      kc_stmt_text(s, 3), kc_stmt_text(s, 4));
+			rc = 0;
+		}
+		if (!rc || rc == KC_DONE)
+			kc_stmt_finalize(s);
+		if (rc < 0) {
+			kc_table_release(&t);
+			free(v);
+			return kc_cli_fail(&err, rc);
+		}
 	}
 	kc_table_print(&t, fmt, stdout);
 	kc_table_release(&t);

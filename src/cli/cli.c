@@ -45,8 +45,8 @@ const struct kc_cmd kc_commands[] = {
 	     "       kcert contact list [ORG] [--format table|csv|json]\n"
 	     "       kcert contact rm ORG ADDRESS\n") },
 	{ "asset", cmd_asset, NEEDS_STORE | NEEDS_SCHEMA, N_("the IP ranges, AS numbers, domains and hosts organisations own"),
-	  N_("usage: kcert asset add ORG cidr|asn|domain|host VALUE [--note TEXT]\n"
-	     "       kcert asset rm ORG cidr|asn|domain|host VALUE\n"
+	  N_("usage: kcert asset add ORG cidr|asn|domain|host|product VALUE [--note TEXT]\n"
+	     "       kcert asset rm ORG cidr|asn|domain|host|product VALUE\n"
 	     "       kcert asset list [ORG] [--kind KIND] [--format table|csv|json]\n"
 	     "       kcert asset import [--skip-bad] FILE|-\n"
 	     "       kcert asset export [--format csv|json|table]\n\n"
@@ -191,6 +191,13 @@ const struct kc_cmd kc_commands[] = {
 	{ "token", cmd_token, NEEDS_STORE | NEEDS_SCHEMA, N_("API tokens"),
 	  N_("usage: kcert token create USER [--name LABEL] [--expires 90d]\n\n"
 	     "Prints a new token that acts as USER (shown once; stored hashed).\n") },
+	{ "vuln", cmd_vuln, NEEDS_STORE | NEEDS_SCHEMA, N_("vulnerability data (NVD, CISA KEV) and who is exposed"),
+	  N_("usage: kcert vuln import FILE...          (KEV or NVD CVE API 2.0 JSON, .gz too)\n"
+	     "       kcert vuln show CVE [--format text|json]\n"
+	     "       kcert vuln search TEXT [--limit N] [--format table|csv|json]\n"
+	     "       kcert vuln list [--kev] [--since DATE] [--limit N] [--format table|csv|json]\n"
+	     "       kcert vuln affected CVE [--format table|csv|json]\n\n"
+	     "import exits 1 when bad records were skipped (each is named on stderr).\n") },
 	{ "cvss", cmd_cvss, 0, N_("score a CVSS v3.0, v3.1 or v4.0 vector"),
 	  N_("usage: kcert cvss [--format text|json] VECTOR\n\n"
 	     "Validates the vector strictly (prefix, metric names and values, order, duplicates,\n"

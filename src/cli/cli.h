@@ -105,6 +105,7 @@ int cmd_report(struct kc_cli *cli, int argc, char **argv);
 int cmd_user(struct kc_cli *cli, int argc, char **argv);
 int cmd_token(struct kc_cli *cli, int argc, char **argv);
 int cmd_cvss(struct kc_cli *cli, int argc, char **argv);
+int cmd_vuln(struct kc_cli *cli, int argc, char **argv);
 int cmd_advisory(struct kc_cli *cli, int argc, char **argv);
 int cmd_csaf(struct kc_cli *cli, int argc, char **argv);
 int cmd_share(struct kc_cli *cli, int argc, char **argv);

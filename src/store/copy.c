@@ -25,6 +25,7 @@ const char *const kc_copy_tables[] = {
 	"report_delivery",
 	"advisory_seq", "advisory", "advisory_cve", "advisory_product", "advisory_remedy", "advisory_ref",
 	"advisory_revision", "advisory_notice", "share_mark", "share_member",
+	"cve", "kev", "cpe_match", "org_product", "kev_notice",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
 _Static_assert(KC_ARRAY_LEN(kc_copy_tables) <= KC_COPY_MAX, "kc_copy_report.tables is too small");
@@ -68,6 +69,10 @@ static const char *table_order(const char *t)
 		return "advisory_id, revision, kind, org_id, contact_id";
 	if (!strcmp(t, "share_member"))
 		return "community, org_id";
+	if (!strcmp(t, "kev"))
+		return "cve_id";
+	if (!strcmp(t, "kev_notice"))
+		return "org_id, cve_id";
 	return "id";
 }
 
