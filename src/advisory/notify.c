@@ -13,6 +13,7 @@
 #include "notify/compose.h"
 #include "notify/outbox.h"
 #include "base/kc.h"
+#include "vuln/exposure.h"
 
 static const char *env_or(const char *name, const char *def)
 {
@@ -92,16 +93,62 @@ static const char *base_url(void)
 	return env_or("KCERT_BASE_URL", "http://127.0.0.1:8080");
 }
 
-/* The organisations running an affected product. */
+/* The organisations running an affected product: the advisory's products
+ * (below the fixed version when one is given) and the vulnerable criteria of
+ * its CVEs as imported from NVD, matched by src/vuln against what each
+ * organisation declared or the scanner saw. Only definite matches are told;
+ * an uncertain version comparison is listed by kcert vuln affected, not mailed. */
+struct orgset {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int add_org(const kc_exposure *e, void *arg)
+{
+	struct orgset *o = arg;
+	int64_t *grown;
+
+	if (e->result != KC_CPE_MATCH)
+		return 0;
+	for (size_t i = 0; i < o->n; i++)
+		if (o->v[i] == e->org_id)
+			return 0;
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 16;
+		if (!(grown = realloc(o->v, o->cap * sizeof(*o->v))))
+			return KC_ENOMEM;
+		o->v = grown;
+	}
+	o->v[o->n++] = e->org_id;
+	return 0;
+}
+
 static int affected_orgs(kc_store *st, const kc_advisory *a, int64_t **orgs, size_t *n, kc_err *err)
 {
-	/* Product matching belongs to src/vuln (exposure.h); until it is there,
-	 * nobody is matched. */
-	(void)st;
-	(void)a;
-	(void)err;
-	*orgs = NULL;
-	*n = 0;
+	struct orgset set = { 0 };
+	kc_exposure_criterion *c = calloc(a->nproducts ? a->nproducts : 1, sizeof(*c));
+	int rc = c ? 0 : kc_err_set(err, KC_ENOMEM, "%s", kc_strerror(KC_ENOMEM));
+
+	for (size_t i = 0; c && i < a->nproducts; i++) {
+		c[i].cpe = a->products[i].cpe;
+		c[i].range.end_excl = a->products[i].fixed; /* NULL: every version the name covers */
+	}
+	if (!rc && a->nproducts)
+		rc = kc_exposure_for_criteria(st, c, a->nproducts, add_org, &set, err);
+	for (size_t i = 0; !rc && i < a->ncves; i++) {
+		rc = kc_exposure_for_cve(st, a->cves[i].cve, add_org, &set, err);
+		if (rc == KC_ENOENT) { /* a CVE kcert has no NVD data for: its products only */
+			kc_err_clear(err);
+			rc = 0;
+		}
+	}
+	free(c);
+	if (rc) {
+		free(set.v);
+		return rc;
+	}
+	*orgs = set.v;
+	*n = set.n;
 	return 0;
 }
 

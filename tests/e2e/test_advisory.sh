@@ -60,8 +60,17 @@ expect_rc 0 "a draft can be edited"
 csaf_ok "$T_DIR/draft.json" "the draft's CSAF document"
 run "$KCERT" advisory update "$ID" --summary "x"
 expect_rc 2 "a draft cannot be updated"
+# Oslo runs Apache 2.4.59 (below the fixed 2.4.60), Bergen 2.4.62 (fixed),
+# Trondheim a version that does not compare (uncertain: listed, not mailed).
+"$KCERT" asset add 0301 product 'cpe:2.3:a:apache:http_server:2.4.59:*:*:*:*:*:*:*' >/dev/null
+"$KCERT" asset add 4601 product 'cpe:2.3:a:apache:http_server:2.4.62:*:*:*:*:*:*:*' >/dev/null
+"$KCERT" contact add 5001 --name "Trond Heim" --email trond@trondheim.example --lang nb >/dev/null
+"$KCERT" asset add 5001 product 'cpe:2.3:a:apache:http_server:2.4.x-vendor:*:*:*:*:*:*:*' >/dev/null
 run "$KCERT" advisory publish "$ID"
 expect_rc 0 "publish succeeds"
+run "$KCERT" outbox list --format csv
+expect_out "^[0-9]+,advisory,KCERT-2026-0001-r1,ola@oslo.example,queued" "publishing queues a notice to the organisation running an affected version"
+expect_no_out "KCERT-2026-0001-r1,(kari@bergen|trond@trondheim)" "not to the one with the fixed version, nor on an uncertain version"
 run "$KCERT" advisory edit "$ID" --title "Nytt"
 expect_rc 2 "a published advisory is not edited in place"
 run "$KCERT" advisory publish "$ID"
@@ -115,8 +124,10 @@ expect_out "2 digests queued \(4 advisory revisions\)" "a digest per subscriber 
 "$KCERT" worker --once >/dev/null 2>&1
 run "$KCERT" advisory digest
 expect_out "0 digests queued" "each subscriber is told once"
-expect_eq "$(ls "$T_DIR/mail"/*.eml 2>/dev/null | wc -l)" 2 "two digests reached the SMTP server"
 run smtp_show
+expect_eq "$(ls "$T_DIR/mail"/*.eml 2>/dev/null | wc -l)" 4 "two digests and Oslo's two notices (revisions 1 and 2) reached the SMTP server"
+expect_eq "$(printf '%s\n' "$OUT" | grep -A4 '^X-Envelope-To: ola@oslo.example' | grep -c '^Subject: .*Råd KCERT-2026-0001: Kritisk')" 2 "Oslo, running an affected version, is told of each revision"
+expect_no_out "X-Envelope-To: trond@trondheim.example[^=]*Subject: [^\n]*KCERT-2026-0001" "Trondheim (uncertain version) gets no notice"
 expect_out "X-Envelope-To: kari@bergen.example" "Bergen's subscriber got one"
 expect_out "KCERT-2026-0001" "the digest names the advisory"
 expect_no_out "KCERT-2026-0002" "the AMBER advisory is not in digests"
