@@ -57,6 +57,9 @@ int kc_trend_exposed(kc_store *st, int64_t org_id, size_t max, kc_exposed **out,
  * *out holds KC_MAP_MUNICIPALITIES cells at most; free() it. */
 int kc_trend_map_events(kc_store *st, int ndays, kc_map_cell **out, size_t *n, kc_err *err);
 
+/* Every municipality on the map, by code, with cls 0 and no value. */
+int kc_trend_all_municipalities(kc_map_cell **out, size_t *n, kc_err *err);
+
 /*
  * For the lead, once scan ratings exist (branch scan-run, table
  * rating_history): one cell per municipality, cls = kc_map_rating_class(grade

@@ -18,6 +18,7 @@
 #include "picture/map.h"
 #include "picture/situation.h"
 #include "picture/trend.h"
+#include "picture/window.h"
 #include "web/ui_internal.h"
 #include "base/kc.h"
 
@@ -74,7 +75,7 @@ static void count_table(kc_req *r, const char *caption, const kc_situation_count
 }
 
 
-static void exposed_table(kc_req *r, int64_t org)
+static void exposed_table(kc_req *r, int64_t org, const kc_event_window *w)
 {
 	kc_buf *b = &r->out;
 	kc_exposed *x = NULL;
@@ -82,7 +83,7 @@ static void exposed_table(kc_req *r, int64_t org)
 	kc_err err;
 
 	kc_buf_addf(b, "<h2>%s</h2>", T("Most exposed services"));
-	if (kc_trend_exposed(r->st, org, 15, &x, &n, &err) || !n) {
+	if (kc_event_window_exposed(w, 15, &x, &n, &err) || !n) {
 		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No services seen exposed in the last 30 days."));
 		free(x);
 		return;
@@ -164,7 +165,7 @@ static void trend_section(kc_req *r, int64_t org)
 	free(t);
 }
 
-static void map_section(kc_req *r)
+static void map_section(kc_req *r, const kc_event_window *w)
 {
 	kc_buf *b = &r->out;
 	kc_map_cell *cells = NULL;
@@ -176,7 +177,7 @@ static void map_section(kc_req *r)
 	kc_err err;
 
 	kc_buf_addf(b, "<h2>%s</h2>", T("Map"));
-	if (kc_trend_map_events(r->st, 30, &cells, &n, &err) ||
+	if (kc_event_window_map(w, &cells, &n, &err) ||
 	    kc_map_svg(b, &o, kc_map_events_legend(r->lang), cells, n, &err)) {
 		kc_buf_addf(b, "<p class=\"err\">%s</p>", T("The map could not be drawn."));
 		free(cells);
@@ -273,10 +274,10 @@ static void page(kc_req *r, const char *msg, const kc_org *view)
 	}
 	if (s.norgs)
 		count_table(r, T("Events by organisation"), s.orgs, s.norgs);
-	exposed_table(r, org);
+	exposed_table(r, org, s.window);
 	advisories_section(r, org);
 	if (!org)
-		map_section(r);
+		map_section(r, s.window);
 	kc_situation_release(&s);
 	r->status = r->status == 500 ? 200 : r->status;
 	kc_ui_foot(r);
