@@ -108,7 +108,7 @@ static void dashboard(kc_store *st, kc_buf *b)
 
 	kc_buf_clear(b);
 	if (kc_situation_get(st, 0, &s, &err) || kc_trend_daily(st, 0, 30, 0, &t, &err) ||
-	    kc_trend_case_classes(st, 0, &c, &n, &err) || kc_event_window_exposed(s.window, 15, &x, &nx, &err) ||
+	    kc_trend_case_classes(st, 0, &c, &n, &err) || kc_event_window_exposed(s.window, 30, 15, &x, &nx, &err) ||
 	    kc_event_window_map(s.window, &cells, &nc, &err) ||
 	    kc_map_svg(b, &mo, kc_map_events_legend(KC_LANG_NB), cells, nc, &err))
 		die("dashboard", &err);

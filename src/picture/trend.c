@@ -164,6 +164,48 @@ int kc_trend_daily(kc_store *st, int64_t org_id, int ndays, int compare, kc_tren
 	return compare ? fill_median(st, t, since, err) : 0;
 }
 
+int kc_trend_slots(kc_store *st, int64_t org_id, int ndays, time_t end, kc_trend *t, kc_err *err)
+{
+	char edge[KC_TREND_MAX_DAYS + 1][KC_TIME_STRLEN];
+	kc_stmt *s = NULL;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (ndays < 1 || ndays > KC_TREND_MAX_DAYS)
+		return kc_err_set(err, KC_EINVAL, _("a trend covers 1 to %d days"), KC_TREND_MAX_DAYS);
+	t->ndays = ndays;
+	for (int d = 0; d <= ndays; d++)
+		kc_time_iso(end - (time_t)(ndays - d) * 86400, edge[d]);
+	for (int d = 0; d < ndays; d++)
+		day_of(end - (time_t)(ndays - d) * 86400, t->day[d]);
+	rc = kc_store_query(st, err, &s,
+			    "SELECT time_source FROM event WHERE time_source >= ? AND time_source < ? AND org_id IS NOT NULL "
+			    "AND (? = 0 OR org_id = ?)",
+			    "ttii", edge[0], edge[ndays], org_id, org_id);
+	while (!rc && (rc = kc_stmt_step(s, err)) == KC_ROW) {
+		const char *ts = kc_stmt_text(s, 0);
+		int lo = 0, hi = ndays - 1;
+
+		rc = 0;
+		if (!ts)
+			continue;
+		/* The last slot whose start is at or before ts. */
+		while (lo < hi) {
+			int mid = (lo + hi + 1) / 2;
+
+			if (strcmp(ts, edge[mid]) >= 0)
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		t->own[lo]++;
+		t->total_own++;
+	}
+	if (s)
+		kc_stmt_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
 static void fill_class(kc_stmt *s, void *rec)
 {
 	kc_situation_count *c = rec;
@@ -198,7 +240,7 @@ int kc_trend_exposed(kc_store *st, int64_t org_id, size_t max, kc_exposed **out,
 	*n = 0;
 	rc = kc_event_window_open(st, org_id, kc_now(), &w, err);
 	if (!rc)
-		rc = kc_event_window_exposed(w, max, out, n, err);
+		rc = kc_event_window_exposed(w, 30, max, out, n, err);
 	kc_event_window_free(w);
 	return rc;
 }

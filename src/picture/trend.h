@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "base/err.h"
 #include "picture/map.h"
@@ -35,6 +36,14 @@ typedef struct kc_trend {
  * active municipality, those with no events counting as 0).
  */
 int kc_trend_daily(kc_store *st, int64_t org_id, int ndays, int compare, kc_trend *out, kc_err *err);
+
+/*
+ * New events (time.source) in the ndays x 24 hours before end, in 24-hour
+ * slots ending at end (not calendar days): total_own is exactly the events
+ * first seen in [end - ndays x 24 h, end). day[d] is the (UTC) date on which
+ * slot d starts. No median.
+ */
+int kc_trend_slots(kc_store *st, int64_t org_id, int ndays, time_t end, kc_trend *out, kc_err *err);
 
 /* Open cases by RSIT classification (taxonomy; "" unclassified): key and d1
  * (the count) are filled, most first. org_id 0: national. */

@@ -266,10 +266,10 @@ static int cmp_exposed(const void *a, const void *b)
 	return c ? c : strcmp(x->identifier, y->identifier);
 }
 
-int kc_event_window_exposed(const kc_event_window *w, size_t max, kc_exposed **out, size_t *n, kc_err *err)
+int kc_event_window_exposed(const kc_event_window *w, int days, size_t max, kc_exposed **out, size_t *n, kc_err *err)
 {
 	kc_exposed *v = NULL;
-	size_t k = 0, cap = 0;
+	size_t k = 0, cap = 0, col = days <= 1 ? 0 : days <= 7 ? 1 : 2;
 
 	*out = NULL;
 	*n = 0;
@@ -280,7 +280,7 @@ int kc_event_window_exposed(const kc_event_window *w, size_t max, kc_exposed **o
 		if (strncasecmp(id, "open-", 5) && strncasecmp(id, "accessible-", 11) && strncasecmp(id, "exposed-", 8))
 			continue;
 		for (size_t o = 0; o < w->norgs; o++) {
-			if (!w->types[t].n[3 * o + 2])
+			if (!w->types[t].n[3 * o + col])
 				continue;
 			if (k == cap) {
 				kc_exposed *p = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*p));
@@ -295,7 +295,7 @@ int kc_event_window_exposed(const kc_event_window *w, size_t max, kc_exposed **o
 			snprintf(v[k].org, sizeof(v[k].org), "%s", w->orgs[o].slug);
 			snprintf(v[k].name, sizeof(v[k].name), "%s", w->orgs[o].name);
 			snprintf(v[k].identifier, sizeof(v[k].identifier), "%s", id);
-			v[k++].n = w->types[t].n[3 * o + 2];
+			v[k++].n = w->types[t].n[3 * o + col];
 		}
 	}
 	if (k)

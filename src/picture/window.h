@@ -33,8 +33,9 @@ void kc_event_window_free(kc_event_window *w);
 int kc_event_window_types(const kc_event_window *w, size_t max, kc_situation_count **out, size_t *n, kc_err *err);
 int kc_event_window_orgs(const kc_event_window *w, size_t max, kc_situation_count **out, size_t *n, kc_err *err);
 
-/* As kc_trend_exposed, from the window. */
-int kc_event_window_exposed(const kc_event_window *w, size_t max, kc_exposed **out, size_t *n, kc_err *err);
+/* As kc_trend_exposed, from the window: events last seen in the last
+ * `days` (1, 7 or 30) per organisation and service. */
+int kc_event_window_exposed(const kc_event_window *w, int days, size_t max, kc_exposed **out, size_t *n, kc_err *err);
 
 /* As kc_trend_map_events(st, 30, ...), from the window. */
 int kc_event_window_map(const kc_event_window *w, kc_map_cell **out, size_t *n, kc_err *err);

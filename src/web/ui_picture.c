@@ -83,7 +83,7 @@ static void exposed_table(kc_req *r, int64_t org, const kc_event_window *w)
 	kc_err err;
 
 	kc_buf_addf(b, "<h2>%s</h2>", T("Most exposed services"));
-	if (kc_event_window_exposed(w, 15, &x, &n, &err) || !n) {
+	if (kc_event_window_exposed(w, 30, 15, &x, &n, &err) || !n) {
 		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No services seen exposed in the last 30 days."));
 		free(x);
 		return;
@@ -200,6 +200,7 @@ static void advisories_section(kc_req *r, int64_t org)
 static void page(kc_req *r, const char *msg, const kc_org *view)
 {
 	static const char *const sev[] = { "lav", "moderat", "alvorlig", "kritisk" };
+	static const char *const sevname[] = { N_("low"), N_("moderate"), N_("serious"), N_("critical") };
 	static const char *const phase[] = { "reported", "triage", "handling", "recovery" };
 	int64_t org = view ? view->id : is_cert(r) ? 0 : r->user.norgs ? r->user.orgs[0] : -1;
 	kc_buf *b = &r->out;
@@ -248,18 +249,20 @@ static void page(kc_req *r, const char *msg, const kc_org *view)
 			       "size=\"50\" required></div><div><button type=\"submit\">%s</button></div></form>",
 			    T("Rationale"), T("Set"));
 	}
-	kc_buf_addf(b, "<h2>%s</h2><table><thead><tr>", T("Open cases"));
+	kc_buf_addf(b, "<h2>%s</h2><table id=\"by-severity\"><caption>%s</caption><thead><tr>", T("Open cases"),
+		    T("Open cases by severity"));
 	for (int i = 0; i < 4; i++)
-		kc_buf_addf(b, "<th scope=\"col\">%s</th>", sev[i]);
+		kc_buf_addf(b, "<th scope=\"col\">%s</th>", T(sevname[i]));
 	kc_buf_adds(b, "</tr></thead><tbody><tr>");
 	for (int i = 0; i < 4; i++)
 		kc_buf_addf(b, "<td id=\"sev-%s\">%lld</td>", sev[i], (long long)s.cases_by_severity[i]);
-	kc_buf_adds(b, "</tr></tbody></table><table><thead><tr>");
+	kc_buf_addf(b, "</tr></tbody></table><table id=\"by-phase\"><caption>%s</caption><thead><tr>",
+		    T("Open cases by phase"));
 	for (int i = 0; i < 4; i++)
 		kc_buf_addf(b, "<th scope=\"col\">%s</th>", T(phase[i]));
 	kc_buf_adds(b, "</tr></thead><tbody><tr>");
 	for (int i = 0; i < 4; i++)
-		kc_buf_addf(b, "<td>%lld</td>", (long long)s.cases_by_phase[i]);
+		kc_buf_addf(b, "<td id=\"phase-%s\">%lld</td>", phase[i], (long long)s.cases_by_phase[i]);
 	kc_buf_addf(b, "</tr></tbody></table><p><span id=\"overdue\">%lld</span> %s; <span id=\"clocks\">%lld</span> %s</p>",
 		    (long long)s.cases_overdue, T("cases overdue"), (long long)s.clocks_due_24h,
 		    T("legal clocks run out within 24 hours"));
