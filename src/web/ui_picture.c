@@ -56,11 +56,11 @@ static void bar_chart(kc_req *r, const kc_situation_count *v, size_t n)
 	kc_buf_adds(b, "</svg>");
 }
 
-static void count_table(kc_req *r, const char *caption, const kc_situation_count *v, size_t n)
+static void count_table(kc_req *r, const char *id, const char *caption, const kc_situation_count *v, size_t n)
 {
 	kc_buf *b = &r->out;
 
-	kc_buf_adds(b, "<table><caption>");
+	kc_buf_addf(b, "<table id=\"%s\"><caption>", id);
 	kc_html(b, caption);
 	kc_buf_addf(b, "</caption><thead><tr><th scope=\"col\"></th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		       "<th scope=\"col\">%s</th></tr></thead><tbody>",
@@ -271,12 +271,12 @@ static void page(kc_req *r, const char *msg, const kc_org *view)
 	kc_buf_addf(b, "<h2>%s</h2>", T("Events"));
 	if (s.ntypes) {
 		bar_chart(r, s.types, s.ntypes);
-		count_table(r, T("Events by type"), s.types, s.ntypes);
+		count_table(r, "by-type", T("Events by type"), s.types, s.ntypes);
 	} else {
 		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No events."));
 	}
 	if (s.norgs)
-		count_table(r, T("Events by organisation"), s.orgs, s.norgs);
+		count_table(r, "by-org", T("Events by organisation"), s.orgs, s.norgs);
 	exposed_table(r, org, s.window);
 	advisories_section(r, org);
 	if (!org)
