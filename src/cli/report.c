@@ -22,7 +22,7 @@ int cmd_report(struct kc_cli *cli, int argc, char **argv)
 	kc_err_clear(&err);
 	if (argc < 2 || strcmp(argv[1], "situation"))
 		return kc_cli_usage("report", _("the report to make: situation"));
-	for (int i = 2; i < argc; i += 2) { /* every option takes a value */
+	for (int i = 2; i < argc; i += 2) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(argv[i], "--period") && v) {

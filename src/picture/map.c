@@ -165,20 +165,30 @@ int kc_map_svg(kc_buf *b, const kc_map_opts *o, const kc_map_legend *lg, const k
 	rc = index_cells(lg, cells, n, at, err);
 	if (rc)
 		return rc;
-	kc_buf_addf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"kc-map\" id=\"%s\" "
-		       "aria-labelledby=\"%s-t %s-d\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\"><title id=\"%s-t\">",
+	/* A group, not an img: an img's children are hidden from assistive
+	 * technology, and each tile here is to be reached (Tab) and read out:
+	 * a link named "Name (code): value, class" when href_fmt is given,
+	 * else a focusable img with that name. The same figures are in
+	 * kc_map_table, the data-table alternative. */
+	kc_buf_addf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" class=\"kc-map\" id=\"%s\" "
+		       "aria-labelledby=\"%s-t\" aria-describedby=\"%s-d\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">"
+		       "<title id=\"%s-t\">",
 		    id, id, id, cols * STEP, rows * STEP, cols * STEP, rows * STEP, id);
 	kc_map_esc(b, o->title);
 	kc_buf_addf(b, "</title><desc id=\"%s-d\">", id);
 	kc_map_esc(b, o->desc);
-	kc_buf_adds(b, "</desc><style>.kc-map rect.m{stroke:#fff;stroke-width:1}.kc-map text{font:11px sans-serif}</style>");
+	kc_buf_adds(b, "</desc><style>.kc-map rect.m{stroke:#fff;stroke-width:1}.kc-map text{font:11px sans-serif}"
+		       ".kc-map a:focus rect.m,.kc-map rect.m:focus{stroke:#000;stroke-width:3;outline:none}</style>");
 	/* The legend sits in the empty sea west of Nordland. */
-	kc_buf_addf(b, "<g class=\"legend\" transform=\"translate(4,4)\">");
+	kc_buf_addf(b, "<g class=\"legend\" role=\"list\" aria-label=\"");
+	kc_map_esc(b, kc_tr_lang(o->lang, N_("Legend")));
+	kc_buf_addf(b, "\" transform=\"translate(4,4)\">");
 	for (size_t i = 0; i <= lg->n; i++) {
-		kc_buf_addf(b, "<rect x=\"0\" y=\"%zu\" width=\"12\" height=\"12\" fill=\"%s\" stroke=\"#888\"></rect>"
-			       "<text x=\"18\" y=\"%zu\">", i * 16, i < lg->n ? lg->classes[i].fill : "#ffffff", i * 16 + 10);
+		kc_buf_addf(b, "<g role=\"listitem\"><rect x=\"0\" y=\"%zu\" width=\"12\" height=\"12\" fill=\"%s\" "
+			       "stroke=\"#888\" aria-hidden=\"true\"></rect><text x=\"18\" y=\"%zu\">",
+			    i * 16, i < lg->n ? lg->classes[i].fill : "#ffffff", i * 16 + 10);
 		kc_map_esc(b, i < lg->n ? lg->classes[i].label : nodata);
-		kc_buf_adds(b, "</text>");
+		kc_buf_adds(b, "</text></g>");
 	}
 	kc_buf_adds(b, "</g>");
 	for (size_t i = 0; i < nmunis; i++) {
@@ -188,20 +198,36 @@ int kc_map_svg(kc_buf *b, const kc_map_opts *o, const kc_map_legend *lg, const k
 		if (m->col < 0)
 			continue;
 		if (strcmp(county, m->county)) {
-			kc_buf_addf(b, "%s<g class=\"county\" aria-label=\"", *county ? "</g>" : "");
+			kc_buf_addf(b, "%s<g class=\"county\" role=\"group\" aria-label=\"", *county ? "</g>" : "");
 			kc_map_esc(b, m->county);
 			kc_buf_adds(b, "\">");
 			county = m->county;
 		}
+		/* Its accessible name: the municipality, its figure and its class. */
 		if (o->href_fmt) {
 			kc_buf_adds(b, "<a href=\"");
 			kc_buf_addf(b, o->href_fmt, m->code);
-			kc_buf_adds(b, "\">");
+			kc_buf_adds(b, "\" aria-label=\"");
 		}
-		kc_buf_addf(b, "<rect class=\"m c-%s\" data-code=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-			       "fill=\"%s\"><title>",
-			    c ? (const char[]){ (char)('0' + c->cls), 0 } : "x", m->code, m->col * STEP, m->row * STEP, TILE,
-			    TILE, c ? lg->classes[c->cls].fill : "#ffffff");
+		if (!o->href_fmt)
+			kc_buf_addf(b, "<rect class=\"m c-%s\" data-code=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+				       "fill=\"%s\" tabindex=\"0\" role=\"img\" aria-label=\"",
+				    c ? (const char[]){ (char)('0' + c->cls), 0 } : "x", m->code, m->col * STEP, m->row * STEP,
+				    TILE, TILE, c ? lg->classes[c->cls].fill : "#ffffff");
+		kc_map_esc(b, m->name);
+		kc_buf_addf(b, " (%s): ", m->code);
+		kc_map_esc(b, c ? c->value : nodata);
+		if (c) {
+			kc_buf_adds(b, ", ");
+			kc_map_esc(b, lg->classes[c->cls].label);
+		}
+		kc_buf_adds(b, "\">");
+		if (o->href_fmt)
+			kc_buf_addf(b, "<rect class=\"m c-%s\" data-code=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+				       "fill=\"%s\">",
+				    c ? (const char[]){ (char)('0' + c->cls), 0 } : "x", m->code, m->col * STEP, m->row * STEP,
+				    TILE, TILE, c ? lg->classes[c->cls].fill : "#ffffff");
+		kc_buf_adds(b, "<title>");
 		kc_map_esc(b, m->name);
 		kc_buf_addf(b, " (%s): ", m->code);
 		kc_map_esc(b, c ? c->value : nodata);

@@ -17,6 +17,7 @@
 #include "picture/map.h"
 #include "picture/situation.h"
 #include "picture/trend.h"
+#include "picture/window.h"
 
 #define L(s) kc_tr_lang(o->lang, s)
 
@@ -184,7 +185,8 @@ static int build(kc_store *st, const kc_report_opts *o, doc *d, kc_err *err)
 {
 	static const char *const phase[] = { N_("reported"), N_("triage"), N_("handling"), N_("recovery") };
 	int days = o->period == KC_REPORT_WEEK ? 7 : 30;
-	char since[KC_TIME_STRLEN], label[16], now[KC_TIME_STRLEN], tm[KC_TIME_STRLEN];
+	time_t at = kc_now();
+	char since[KC_TIME_STRLEN], label[16], now[KC_TIME_STRLEN], tm[KC_TIME_STRLEN], tm2[KC_TIME_STRLEN];
 	kc_situation s;
 	kc_situation_count *cls = NULL;
 	kc_exposed *x = NULL;
@@ -192,29 +194,34 @@ static int build(kc_store *st, const kc_report_opts *o, doc *d, kc_err *err)
 	int64_t opened = 0;
 	int rc;
 
-	kc_time_now_iso(now);
-	kc_time_iso(kc_now() - (time_t)days * 86400, since);
-	kc_report_period_label(o->period, kc_now(), label);
+	/* One period for every figure: the days x 24 hours before `at`. */
+	kc_time_iso(at, now);
+	kc_time_iso(at - (time_t)days * 86400, since);
+	kc_report_period_label(o->period, at, label);
 	snprintf(d->marking, sizeof(d->marking), "TLP:%s", kc_tlp_name(o->tlp));
 	snprintf(d->title, sizeof(d->title), "%s %s", L(N_("KommuneCERT situation report")), label);
 	d->trend = malloc(sizeof(*d->trend));
 	if (!d->trend)
 		return kc_err_set(err, KC_ENOMEM, _("out of memory"));
-	rc = kc_situation_get(st, 0, &s, err);
+	rc = kc_situation_get_at(st, 0, at, &s, err);
 	if (rc)
 		return rc;
-	rc = kc_trend_daily(st, 0, days, 0, d->trend, err);
+	rc = kc_trend_slots(st, 0, days, at, d->trend, err);
 	if (!rc)
 		rc = kc_trend_case_classes(st, 0, &cls, &ncls, err);
 	if (!rc)
-		rc = kc_trend_exposed(st, 0, 500, &x, &nx, err);
+		rc = kc_event_window_exposed(s.window, days, 500, &x, &nx, err);
 	if (!rc)
 		rc = kc_store_scalar_int(st, err, &opened, "SELECT count(*) FROM incident_case WHERE created_at >= ?", "t",
 					 since);
 	if (rc)
 		goto out;
 	add(d, B_H1, "%s", d->title);
-	add(d, B_P, L(N_("Period: %.10s to %.10s (%d days). Made %s.")), since, now, days, kc_time_oslo(now, tm));
+	add(d, B_P, L(N_("Period: the last %d x 24 hours, %s to %s (Norwegian time). Every figure in this report covers this "
+			 "period: new events by when they were first seen, events by type and exposed services by when "
+			 "they were last seen, cases by when they were opened; open cases and deadlines are as they stand "
+			 "at its end.")),
+	    days, kc_time_oslo(since, tm), kc_time_oslo(now, tm2));
 	add(d, B_H2, "%s", L(N_("National threat level")));
 	if (s.level.level)
 		add(d, B_P, L(N_("Level %d of 5, set %s: %s")), s.level.level, kc_time_oslo(s.level.set_at, tm),
@@ -232,12 +239,15 @@ static int build(kc_store *st, const kc_report_opts *o, doc *d, kc_err *err)
 	add(d, B_TR, "%s\t%lld", L(N_("Cases overdue")), (long long)s.cases_overdue);
 	add(d, B_TR, "%s\t%lld", L(N_("Legal clocks running out within 24 hours")), (long long)s.clocks_due_24h);
 	add(d, B_END, "%s", "");
-	snprintf(d->chart_title, sizeof(d->chart_title), "%s", L(N_("New events per day")));
+	snprintf(d->chart_title, sizeof(d->chart_title), "%s", L(N_("New events per 24 hours")));
 	d->own_label = L(N_("New events"));
-	d->day_label = L(N_("Day"));
+	d->day_label = L(N_("24 hours from"));
 	add(d, B_H2, "%s", d->chart_title);
+	add(d, B_P, L(N_("Each row is 24 hours of the period, the first from %s, each next one 24 hours later, labelled "
+			 "with the date it starts on (UTC). Together they make the new events in the period.")),
+	    kc_time_oslo(since, tm));
 	add(d, B_CHART, "%s", "");
-	add(d, B_H2, "%s", L(N_("Events by type")));
+	add(d, B_H2, "%s", L(N_("Events seen in the period by type")));
 	if (s.ntypes) {
 		add(d, B_TH, "%s\t%s", L(N_("Type")), L(N_("Events")));
 		for (size_t i = 0; i < s.ntypes && i < 15; i++)
@@ -257,7 +267,7 @@ static int build(kc_store *st, const kc_report_opts *o, doc *d, kc_err *err)
 	}
 	add(d, B_H2, "%s", L(N_("Most exposed services")));
 	if (!nx) {
-		add(d, B_P, "%s", L(N_("No services seen exposed in the last 30 days.")));
+		add(d, B_P, "%s", L(N_("No services seen exposed in the period.")));
 	} else if (o->tlp >= KC_TLP_AMBER) {
 		add(d, B_TH, "%s\t%s\t%s", L(N_("Organisation")), L(N_("Service")), L(N_("Events")));
 		for (size_t i = 0; i < nx && i < 15; i++)
@@ -378,8 +388,8 @@ static void html_row(kc_buf *b, const char *row, const char *cell)
 
 static void emit_html(const doc *d, const kc_report_opts *o, kc_buf *b)
 {
-	kc_chart_text x = { .id = "trend", .title = d->chart_title, .desc = L(N_("Bars: new events per day; the table "
-										  "below has the same figures.")),
+	kc_chart_text x = { .id = "trend", .title = d->chart_title, .desc = L(N_("Bars: new events per 24 hours; the table "
+									  "below has the same figures.")),
 			    .own_label = d->own_label, .day_label = d->day_label };
 
 	kc_buf_addf(b, "<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\"><title>",

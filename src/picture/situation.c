@@ -10,6 +10,7 @@
 #include "audit/audit.h"
 #include "base/time.h"
 #include "base/kc.h"
+#include "picture/window.h"
 
 int kc_threat_level_set(kc_store *st, const char *actor, int level, const char *rationale, kc_err *err)
 {
@@ -58,52 +59,23 @@ int kc_threat_level_history(kc_store *st, size_t max, kc_threat_level **out, siz
 	return kc_store_collect(s, sizeof(kc_threat_level), fill_level, (void **)out, n, err);
 }
 
-static void fill_count(kc_stmt *s, void *rec)
-{
-	kc_situation_count *c = rec;
-	const char *v = kc_stmt_text(s, 0);
-
-	snprintf(c->key, sizeof(c->key), "%s", v ? v : "");
-	c->d1 = kc_stmt_int(s, 1);
-	c->d7 = kc_stmt_int(s, 2);
-	c->d30 = kc_stmt_int(s, 3);
-}
-
-/* Events in the last 24 h, 7 and 30 days by a column, busiest (7 days) first. */
-static int counts(kc_store *st, int64_t org_id, const char *column_sql, const char *join, const char *t1,
-		  const char *t7, const char *t30, kc_situation_count **out, size_t *n, kc_err *err)
-{
-	char sql[1024];
-	kc_stmt *s;
-	int rc;
-
-	snprintf(sql, sizeof(sql),
-		 "SELECT %s, SUM(CASE WHEN e.time_last >= ? THEN 1 ELSE 0 END), "
-		 "SUM(CASE WHEN e.time_last >= ? THEN 1 ELSE 0 END), COUNT(*) FROM event e %s "
-		 "WHERE e.time_last >= ? AND (? = 0 OR e.org_id = ?) AND e.org_id IS NOT NULL GROUP BY %s "
-		 "ORDER BY 3 DESC, 4 DESC, 1 LIMIT 50",
-		 column_sql, join, column_sql);
-	rc = kc_store_query(st, err, &s, sql, "tttii", t1, t7, t30, org_id, org_id);
-	if (rc)
-		return rc;
-	return kc_store_collect(s, sizeof(kc_situation_count), fill_count, (void **)out, n, err);
-}
-
 int kc_situation_get(kc_store *st, int64_t org_id, kc_situation *out, kc_err *err)
+{
+	return kc_situation_get_at(st, org_id, kc_now(), out, err);
+}
+
+int kc_situation_get_at(kc_store *st, int64_t org_id, time_t at, kc_situation *out, kc_err *err)
 {
 	static const char *const sev[] = { "lav", "moderat", "alvorlig", "kritisk" };
 	static const char *const phase[] = { "reported", "triage", "handling", "recovery" };
-	char now[KC_TIME_STRLEN], t1[KC_TIME_STRLEN], t7[KC_TIME_STRLEN], t30[KC_TIME_STRLEN], soon[KC_TIME_STRLEN];
+	char now[KC_TIME_STRLEN], soon[KC_TIME_STRLEN];
 	kc_threat_level *lv = NULL;
 	size_t nlv = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	kc_time_now_iso(now);
-	kc_time_iso(kc_now() - 86400, t1);
-	kc_time_iso(kc_now() - 7 * 86400, t7);
-	kc_time_iso(kc_now() - 30 * 86400, t30);
-	kc_time_iso(kc_now() + 86400, soon);
+	kc_time_iso(at, now);
+	kc_time_iso(at + 86400, soon);
 	rc = kc_threat_level_history(st, 1, &lv, &nlv, err);
 	if (!rc && nlv)
 		out->level = lv[0];
@@ -135,9 +107,11 @@ int kc_situation_get(kc_store *st, int64_t org_id, kc_situation *out, kc_err *er
 					 "co.role <> 'partner'))",
 					 "tii", soon, org_id, org_id);
 	if (!rc)
-		rc = counts(st, org_id, "e.identifier", "", t1, t7, t30, &out->types, &out->ntypes, err);
+		rc = kc_event_window_open(st, org_id, at, &out->window, err);
+	if (!rc)
+		rc = kc_event_window_types(out->window, 50, &out->types, &out->ntypes, err);
 	if (!rc && !org_id)
-		rc = counts(st, 0, "o.slug", "JOIN org o ON o.id = e.org_id", t1, t7, t30, &out->orgs, &out->norgs, err);
+		rc = kc_event_window_orgs(out->window, 50, &out->orgs, &out->norgs, err);
 	if (rc)
 		kc_situation_release(out);
 	return rc;
@@ -147,6 +121,8 @@ void kc_situation_release(kc_situation *s)
 {
 	free(s->types);
 	free(s->orgs);
+	kc_event_window_free(s->window);
+	s->window = NULL;
 	s->types = s->orgs = NULL;
 	s->ntypes = s->norgs = 0;
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "base/err.h"
 #include "store/store.h"
@@ -37,10 +38,15 @@ typedef struct kc_situation {
 	size_t ntypes;
 	kc_situation_count *orgs;	/* events by organisation (slug), busiest first */
 	size_t norgs;
+	/* The events of the 30 days these counts come from (picture/window.h):
+	 * for the exposed services and the map without reading them again. */
+	struct kc_event_window *window;
 } kc_situation;
 
 /* The picture now; org_id 0: national, else that organisation's own. */
 int kc_situation_get(kc_store *st, int64_t org_id, kc_situation *out, kc_err *err);
+/* The same, at `now` (the 24 hours, 7 and 30 days before it). */
+int kc_situation_get_at(kc_store *st, int64_t org_id, time_t now, kc_situation *out, kc_err *err);
 void kc_situation_release(kc_situation *s);
 
 #endif

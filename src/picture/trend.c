@@ -9,6 +9,7 @@
 
 #include "base/kc.h"
 #include "base/time.h"
+#include "picture/window.h"
 
 static void day_of(time_t t, char out[11])
 {
@@ -163,6 +164,48 @@ int kc_trend_daily(kc_store *st, int64_t org_id, int ndays, int compare, kc_tren
 	return compare ? fill_median(st, t, since, err) : 0;
 }
 
+int kc_trend_slots(kc_store *st, int64_t org_id, int ndays, time_t end, kc_trend *t, kc_err *err)
+{
+	char edge[KC_TREND_MAX_DAYS + 1][KC_TIME_STRLEN];
+	kc_stmt *s = NULL;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (ndays < 1 || ndays > KC_TREND_MAX_DAYS)
+		return kc_err_set(err, KC_EINVAL, _("a trend covers 1 to %d days"), KC_TREND_MAX_DAYS);
+	t->ndays = ndays;
+	for (int d = 0; d <= ndays; d++)
+		kc_time_iso(end - (time_t)(ndays - d) * 86400, edge[d]);
+	for (int d = 0; d < ndays; d++)
+		day_of(end - (time_t)(ndays - d) * 86400, t->day[d]);
+	rc = kc_store_query(st, err, &s,
+			    "SELECT time_source FROM event WHERE time_source >= ? AND time_source < ? AND org_id IS NOT NULL "
+			    "AND (? = 0 OR org_id = ?)",
+			    "ttii", edge[0], edge[ndays], org_id, org_id);
+	while (!rc && (rc = kc_stmt_step(s, err)) == KC_ROW) {
+		const char *ts = kc_stmt_text(s, 0);
+		int lo = 0, hi = ndays - 1;
+
+		rc = 0;
+		if (!ts)
+			continue;
+		/* The last slot whose start is at or before ts. */
+		while (lo < hi) {
+			int mid = (lo + hi + 1) / 2;
+
+			if (strcmp(ts, edge[mid]) >= 0)
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		t->own[lo]++;
+		t->total_own++;
+	}
+	if (s)
+		kc_stmt_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
 static void fill_class(kc_stmt *s, void *rec)
 {
 	kc_situation_count *c = rec;
@@ -188,35 +231,21 @@ int kc_trend_case_classes(kc_store *st, int64_t org_id, kc_situation_count **out
 	return kc_store_collect(s, sizeof(kc_situation_count), fill_class, (void **)out, n, err);
 }
 
-static void fill_exposed(kc_stmt *s, void *rec)
-{
-	kc_exposed *x = rec;
-
-	snprintf(x->org, sizeof(x->org), "%s", kc_stmt_text(s, 0));
-	snprintf(x->name, sizeof(x->name), "%s", kc_stmt_text(s, 1));
-	snprintf(x->identifier, sizeof(x->identifier), "%s", kc_stmt_text(s, 2));
-	x->n = kc_stmt_int(s, 3);
-}
-
 int kc_trend_exposed(kc_store *st, int64_t org_id, size_t max, kc_exposed **out, size_t *n, kc_err *err)
 {
-	char since[KC_TIME_STRLEN];
-	kc_stmt *s = NULL;
+	kc_event_window *w;
 	int rc;
 
-	kc_time_iso(kc_now() - 30 * 86400, since);
-	rc = kc_store_query(st, err, &s,
-			    "SELECT o.slug, o.name, e.identifier, count(*) FROM event e JOIN org o ON o.id = e.org_id WHERE "
-			    "e.time_last >= ? AND (e.identifier LIKE 'open-%' OR e.identifier LIKE 'accessible-%' OR "
-			    "e.identifier LIKE 'exposed-%') AND (? = 0 OR e.org_id = ?) GROUP BY o.slug, o.name, e.identifier "
-			    "ORDER BY 4 DESC, 1, 3 LIMIT ?",
-			    "tiii", since, org_id, org_id, (int64_t)(max ? max : 20));
-	if (rc)
-		return rc;
-	return kc_store_collect(s, sizeof(kc_exposed), fill_exposed, (void **)out, n, err);
+	*out = NULL;
+	*n = 0;
+	rc = kc_event_window_open(st, org_id, kc_now(), &w, err);
+	if (!rc)
+		rc = kc_event_window_exposed(w, 30, max, out, n, err);
+	kc_event_window_free(w);
+	return rc;
 }
 
-static int all_municipalities(kc_map_cell **out, size_t *n, kc_err *err)
+int kc_trend_all_municipalities(kc_map_cell **out, size_t *n, kc_err *err)
 {
 	extern const char kc_data_map_tiles[];
 	const char *p = strchr(kc_data_map_tiles, '\n');
@@ -243,7 +272,18 @@ int kc_trend_map_events(kc_store *st, int ndays, kc_map_cell **out, size_t *n, k
 	kc_stmt *s = NULL;
 	int rc;
 
-	rc = all_municipalities(out, n, err);
+	if (ndays == 30) {
+		kc_event_window *w;
+
+		*out = NULL;
+		*n = 0;
+		rc = kc_event_window_open(st, 0, kc_now(), &w, err);
+		if (!rc)
+			rc = kc_event_window_map(w, out, n, err);
+		kc_event_window_free(w);
+		return rc;
+	}
+	rc = kc_trend_all_municipalities(out, n, err);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < *n; i++)
@@ -287,7 +327,7 @@ int kc_trend_map_ratings(kc_store *st, kc_map_cell **out, size_t *n, kc_err *err
 	int rc;
 
 	(void)st;
-	rc = all_municipalities(out, n, err);
+	rc = kc_trend_all_municipalities(out, n, err);
 	/* LEAD: when rating_history exists, set each cell's cls with
 	 * kc_map_rating_class(latest grade) and its value to the grade here. */
 	for (size_t i = 0; !rc && i < *n; i++) {

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "base/err.h"
 #include "picture/map.h"
@@ -36,6 +37,14 @@ typedef struct kc_trend {
  */
 int kc_trend_daily(kc_store *st, int64_t org_id, int ndays, int compare, kc_trend *out, kc_err *err);
 
+/*
+ * New events (time.source) in the ndays x 24 hours before end, in 24-hour
+ * slots ending at end (not calendar days): total_own is exactly the events
+ * first seen in [end - ndays x 24 h, end). day[d] is the (UTC) date on which
+ * slot d starts. No median.
+ */
+int kc_trend_slots(kc_store *st, int64_t org_id, int ndays, time_t end, kc_trend *out, kc_err *err);
+
 /* Open cases by RSIT classification (taxonomy; "" unclassified): key and d1
  * (the count) are filled, most first. org_id 0: national. */
 int kc_trend_case_classes(kc_store *st, int64_t org_id, kc_situation_count **out, size_t *n, kc_err *err);
@@ -56,6 +65,9 @@ int kc_trend_exposed(kc_store *st, int64_t org_id, size_t max, kc_exposed **out,
  * kc_map_count_class (municipalities with none get a cell with 0).
  * *out holds KC_MAP_MUNICIPALITIES cells at most; free() it. */
 int kc_trend_map_events(kc_store *st, int ndays, kc_map_cell **out, size_t *n, kc_err *err);
+
+/* Every municipality on the map, by code, with cls 0 and no value. */
+int kc_trend_all_municipalities(kc_map_cell **out, size_t *n, kc_err *err);
 
 /*
  * For the lead, once scan ratings exist (branch scan-run, table

@@ -18,6 +18,7 @@
 #include "picture/map.h"
 #include "picture/situation.h"
 #include "picture/trend.h"
+#include "picture/window.h"
 #include "web/ui_internal.h"
 #include "base/kc.h"
 
@@ -55,11 +56,11 @@ static void bar_chart(kc_req *r, const kc_situation_count *v, size_t n)
 	kc_buf_adds(b, "</svg>");
 }
 
-static void count_table(kc_req *r, const char *caption, const kc_situation_count *v, size_t n)
+static void count_table(kc_req *r, const char *id, const char *caption, const kc_situation_count *v, size_t n)
 {
 	kc_buf *b = &r->out;
 
-	kc_buf_adds(b, "<table><caption>");
+	kc_buf_addf(b, "<table id=\"%s\"><caption>", id);
 	kc_html(b, caption);
 	kc_buf_addf(b, "</caption><thead><tr><th scope=\"col\"></th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		       "<th scope=\"col\">%s</th></tr></thead><tbody>",
@@ -74,7 +75,7 @@ static void count_table(kc_req *r, const char *caption, const kc_situation_count
 }
 
 
-static void exposed_table(kc_req *r, int64_t org)
+static void exposed_table(kc_req *r, int64_t org, const kc_event_window *w)
 {
 	kc_buf *b = &r->out;
 	kc_exposed *x = NULL;
@@ -82,7 +83,7 @@ static void exposed_table(kc_req *r, int64_t org)
 	kc_err err;
 
 	kc_buf_addf(b, "<h2>%s</h2>", T("Most exposed services"));
-	if (kc_trend_exposed(r->st, org, 15, &x, &n, &err) || !n) {
+	if (kc_event_window_exposed(w, 30, 15, &x, &n, &err) || !n) {
 		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No services seen exposed in the last 30 days."));
 		free(x);
 		return;
@@ -164,7 +165,7 @@ static void trend_section(kc_req *r, int64_t org)
 	free(t);
 }
 
-static void map_section(kc_req *r)
+static void map_section(kc_req *r, const kc_event_window *w)
 {
 	kc_buf *b = &r->out;
 	kc_map_cell *cells = NULL;
@@ -176,7 +177,7 @@ static void map_section(kc_req *r)
 	kc_err err;
 
 	kc_buf_addf(b, "<h2>%s</h2>", T("Map"));
-	if (kc_trend_map_events(r->st, 30, &cells, &n, &err) ||
+	if (kc_event_window_map(w, &cells, &n, &err) ||
 	    kc_map_svg(b, &o, kc_map_events_legend(r->lang), cells, n, &err)) {
 		kc_buf_addf(b, "<p class=\"err\">%s</p>", T("The map could not be drawn."));
 		free(cells);
@@ -199,6 +200,7 @@ static void advisories_section(kc_req *r, int64_t org)
 static void page(kc_req *r, const char *msg, const kc_org *view)
 {
 	static const char *const sev[] = { "lav", "moderat", "alvorlig", "kritisk" };
+	static const char *const sevname[] = { N_("low"), N_("moderate"), N_("serious"), N_("critical") };
 	static const char *const phase[] = { "reported", "triage", "handling", "recovery" };
 	int64_t org = view ? view->id : is_cert(r) ? 0 : r->user.norgs ? r->user.orgs[0] : -1;
 	kc_buf *b = &r->out;
@@ -247,18 +249,20 @@ static void page(kc_req *r, const char *msg, const kc_org *view)
 			       "size=\"50\" required></div><div><button type=\"submit\">%s</button></div></form>",
 			    T("Rationale"), T("Set"));
 	}
-	kc_buf_addf(b, "<h2>%s</h2><table><thead><tr>", T("Open cases"));
+	kc_buf_addf(b, "<h2>%s</h2><table id=\"by-severity\"><caption>%s</caption><thead><tr>", T("Open cases"),
+		    T("Open cases by severity"));
 	for (int i = 0; i < 4; i++)
-		kc_buf_addf(b, "<th scope=\"col\">%s</th>", sev[i]);
+		kc_buf_addf(b, "<th scope=\"col\">%s</th>", T(sevname[i]));
 	kc_buf_adds(b, "</tr></thead><tbody><tr>");
 	for (int i = 0; i < 4; i++)
 		kc_buf_addf(b, "<td id=\"sev-%s\">%lld</td>", sev[i], (long long)s.cases_by_severity[i]);
-	kc_buf_adds(b, "</tr></tbody></table><table><thead><tr>");
+	kc_buf_addf(b, "</tr></tbody></table><table id=\"by-phase\"><caption>%s</caption><thead><tr>",
+		    T("Open cases by phase"));
 	for (int i = 0; i < 4; i++)
 		kc_buf_addf(b, "<th scope=\"col\">%s</th>", T(phase[i]));
 	kc_buf_adds(b, "</tr></thead><tbody><tr>");
 	for (int i = 0; i < 4; i++)
-		kc_buf_addf(b, "<td>%lld</td>", (long long)s.cases_by_phase[i]);
+		kc_buf_addf(b, "<td id=\"phase-%s\">%lld</td>", phase[i], (long long)s.cases_by_phase[i]);
 	kc_buf_addf(b, "</tr></tbody></table><p><span id=\"overdue\">%lld</span> %s; <span id=\"clocks\">%lld</span> %s</p>",
 		    (long long)s.cases_overdue, T("cases overdue"), (long long)s.clocks_due_24h,
 		    T("legal clocks run out within 24 hours"));
@@ -267,16 +271,16 @@ static void page(kc_req *r, const char *msg, const kc_org *view)
 	kc_buf_addf(b, "<h2>%s</h2>", T("Events"));
 	if (s.ntypes) {
 		bar_chart(r, s.types, s.ntypes);
-		count_table(r, T("Events by type"), s.types, s.ntypes);
+		count_table(r, "by-type", T("Events by type"), s.types, s.ntypes);
 	} else {
 		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No events."));
 	}
 	if (s.norgs)
-		count_table(r, T("Events by organisation"), s.orgs, s.norgs);
-	exposed_table(r, org);
+		count_table(r, "by-org", T("Events by organisation"), s.orgs, s.norgs);
+	exposed_table(r, org, s.window);
 	advisories_section(r, org);
 	if (!org)
-		map_section(r);
+		map_section(r, s.window);
 	kc_situation_release(&s);
 	r->status = r->status == 500 ? 200 : r->status;
 	kc_ui_foot(r);

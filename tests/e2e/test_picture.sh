@@ -33,6 +33,17 @@ expect_out '^\*\*TLP:AMBER\*\*$' "marked with its TLP"
 expect_out "^\| Nye hendelser i perioden \| 5 \|$" "the five new events, in bokmål"
 expect_out "Aktive løsepengevirusangrep" "the threat level's rationale"
 expect_out "Oslo kommune|Oslo: Løsepengevirus" "AMBER names the municipality of a notable incident"
+# One period for every figure: the 7 x 24 hours before the report (KCERT_NOW).
+run "$KCERT" --lang en report situation --period week --format md --tlp AMBER
+expect_out "Period: the last 7 x 24 hours, 2026-11-21 07:00 to 2026-11-28 07:00" "the report says its period"
+new=$(printf '%s\n' "$OUT" | sed -n 's/^| New events in the period | \([0-9]*\) |$/\1/p')
+slots=$(printf '%s\n' "$OUT" | awk -F'|' '/^\| 2026-11-2[0-9] \| [0-9]+ \|$/ { s += $3; n++ } END { print n "/" s }')
+bytype=$(printf '%s\n' "$OUT" | sed -n '/^## Events seen in the period by type/,/^## /p' | awk -F'|' '/^\| [a-z]/ { s += $3 } END { print s + 0 }')
+expect_eq "$new" "$(q "SELECT count(*) FROM event WHERE org_id IS NOT NULL AND time_source >= '2026-11-21T06:00:00Z' AND time_source < '2026-11-28T06:00:00Z'")" \
+	"new events in the period: first seen in the last 7 x 24 hours, as the store counts them"
+expect_eq "$slots" "7/$new" "the chart's seven 24-hour rows add up to the same figure"
+expect_eq "$bytype" "$(q "SELECT count(*) FROM event WHERE org_id IS NOT NULL AND time_last >= '2026-11-21T06:00:00Z'")" \
+	"events by type: last seen in the same 7 x 24 hours"
 run "$KCERT" report situation --format md --tlp CLEAR
 expect_out '^\*\*TLP:CLEAR\*\*$' "a CLEAR report"
 expect_no_out "Oslo|Bergen|Løsepengevirus" "names no municipality and no case above CLEAR"

@@ -60,6 +60,22 @@ static void colours_as_told(void **state)
 	assert_non_null(strstr(b.ptr, "<title>Tromsø (5501): 0</title>"));
 	assert_non_null(strstr(b.ptr, "<title id=\"m-t\">Events &lt;30 days&gt;</title>"));
 	assert_int_equal(count(b.ptr, "<g class=\"county\""), 15);
+	/* Reachable and named: without links each tile is a focusable img. */
+	assert_non_null(strstr(b.ptr, "role=\"group\" class=\"kc-map\" id=\"m\" aria-labelledby=\"m-t\" "
+				      "aria-describedby=\"m-d\""));
+	assert_int_equal(count(b.ptr, "tabindex=\"0\" role=\"img\" aria-label=\""), KC_MAP_MUNICIPALITIES);
+	assert_non_null(strstr(b.ptr, "aria-label=\"Oslo (0301): 250, 100 or more\">"));
+	assert_non_null(strstr(b.ptr, "aria-label=\"Aurskog-H\xc3\xb8land (3226): no data\">"));
+	assert_null(strstr(b.ptr, "<a "));
+	kc_buf_clear(&b);
+	/* With links: each tile is a link (focusable by Tab) with that name. */
+	o.href_fmt = "/org/%s/situation";
+	assert_int_equal(kc_map_svg(&b, &o, kc_map_events_legend(KC_LANG_EN), cells, 3, &err), 0);
+	assert_int_equal(count(b.ptr, "<a href=\"/org/"), KC_MAP_MUNICIPALITIES);
+	assert_non_null(strstr(b.ptr, "<a href=\"/org/4601/situation\" aria-label=\"Bergen (4601): 3, 1-4\"><rect "
+				      "class=\"m c-1\" data-code=\"4601\""));
+	assert_null(strstr(b.ptr, "tabindex"));
+	o.href_fmt = NULL;
 	kc_buf_clear(&b);
 	assert_int_equal(kc_map_table(&b, &o, kc_map_events_legend(KC_LANG_EN), cells, 3, &err), 0);
 	assert_int_equal(count(b.ptr, "<tr data-code="), 3);
