@@ -265,7 +265,7 @@ static int parse_http(const char *b, size_t len, struct kc_product *out)
 	size_t n = line_len(b, len);
 	const char *p;
 
-	if (n >= 6 && strncasecmp(b, "nginx", 5) == 0)
+	if (n >= 5 && strncasecmp(b, "nginx", 5) == 0 && (n == 5 || b[5] == '/' || b[5] == ' '))
 		return product_after(out, &K_NGINX, b, n, b, 5);
 	if (n >= 6 && strncasecmp(b, "Apache", 6) == 0) {
 		/* "Apache/2.4.57 (Debian)": the distribution, not its patch level. */
