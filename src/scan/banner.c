@@ -66,6 +66,14 @@ static const char *find_ci(const char *hay, size_t len, const char *needle)
 	return NULL;
 }
 
+/* The len bytes at s start with prefix. */
+static int has_prefix(const char *s, size_t len, const char *prefix)
+{
+	size_t pl = strlen(prefix);
+
+	return len >= pl && memcmp(s, prefix, pl) == 0;
+}
+
 static int is_vchar(int c)
 {
 	return isalnum(c) || c == '.' || c == '_' || c == '-' || c == '+' || c == '~';
@@ -202,9 +210,8 @@ static int parse_ssh(const char *b, size_t len, struct kc_product *out)
 			vl -= 12;
 		}
 		/* Debian-2+deb12u3, Ubuntu-3ubuntu0.6, FreeBSD-20230316: the package. */
-		if (clen > 0 &&
-		    (strncmp(c, "Debian-", 7) == 0 || strncmp(c, "Ubuntu-", 7) == 0 ||
-		     strncmp(c, "Raspbian-", 9) == 0 || strncmp(c, "FreeBSD-", 8) == 0))
+		if (has_prefix(c, clen, "Debian-") || has_prefix(c, clen, "Ubuntu-") ||
+		    has_prefix(c, clen, "Raspbian-") || has_prefix(c, clen, "FreeBSD-"))
 			return set_product(out, &K_OPENSSH, v, version_len(v, vl), c, clen);
 		return set_product(out, &K_OPENSSH, v, version_len(v, vl), "", 0);
 	}
