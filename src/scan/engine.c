@@ -1870,7 +1870,8 @@ int kc_scan_ports(const struct kc_scan_opts *opts, const struct kc_scan_target *
 		rc = kc_err_set(err, KC_ENOMEM, "%s", _("out of memory"));
 		goto out;
 	}
-	qsort_r(c.recs, c.n, sizeof(*c.recs), rec_sort_cmp, &e);
+	if (c.n > 1)
+		qsort_r(c.recs, c.n, sizeof(*c.recs), rec_sort_cmp, &e);
 	emit_ports(&e, &c, flags);
 	if (out) {
 		size_t total = 0;
