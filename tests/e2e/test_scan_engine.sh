@@ -29,6 +29,9 @@ ossl req -newkey rsa:2048 -nodes -keyout "$P/good.key" -out "$P/good.csr" -subj 
 ossl x509 -req -in "$P/good.csr" -CA "$P/ca.pem" -CAkey "$P/ca.key" -CAcreateserial -out "$P/good.pem" -days 365 -extfile "$P/san.ext"
 ossl req -x509 -newkey rsa:2048 -nodes -keyout "$P/self.key" -out "$P/self.pem" -days 365 -subj "/CN=self.test"
 ossl req -newkey rsa:1024 -nodes -keyout "$P/weak.key" -out "$P/weak.csr" -subj "/CN=weak.test"
+/usr/bin/python3 -c "print('subjectAltName=' + ','.join('DNS:h%05d.a-rather-long-municipality-name.kommune.test' % i for i in range(3000)))" >"$P/huge.ext"
+ossl req -newkey rsa:2048 -nodes -keyout "$P/huge.key" -out "$P/huge.csr" -subj "/CN=huge.test"
+ossl x509 -req -in "$P/huge.csr" -CA "$P/ca.pem" -CAkey "$P/ca.key" -CAcreateserial -out "$P/huge.pem" -days 30 -extfile "$P/huge.ext"
 ossl x509 -req -sha1 -in "$P/weak.csr" -CA "$P/ca.pem" -CAkey "$P/ca.key" -CAcreateserial -out "$P/weak.pem" -days 7 -extfile "$P/san.ext"
 
 # --- servers ---------------------------------------------------------------
@@ -39,6 +42,7 @@ bg openssl s_server -accept 127.3.2.1:443 -cert "$P/good.pem" -key "$P/good.key"
 bg openssl s_server -accept 127.3.2.2:443 -cert "$P/self.pem" -key "$P/self.key" -www -quiet
 bg openssl s_server -accept 127.3.2.3:443 -cert "$P/good.pem" -key "$P/good.key" -www -quiet -cipher 'ALL:@SECLEVEL=0' -min_protocol TLSv1
 bg openssl s_server -accept 127.3.2.4:443 -cert "$P/weak.pem" -key "$P/weak.key" -www -quiet -cipher 'ALL:@SECLEVEL=0' -max_protocol TLSv1.2
+bg openssl s_server -accept 127.3.2.5:443 -cert "$P/huge.pem" -key "$P/huge.key" -www -quiet
 LOG="$T_DIR/listeners.log"
 LISTENER_CERT="$P/good.pem" LISTENER_KEY="$P/good.key" \
 	$PY "$REPO/tests/scan/listeners.py" "$LOG" \
@@ -98,11 +102,17 @@ run "$PROBE" --no-limit --timeout 1000 --retries 0 --ports 25 127.3.4.1
 check '"type":"port"' '"port":25' '"banner":"2' "drip: partial banner kept"
 if printf '%s\n' "$OUT" | grep '"port":25' | grep -q 'slow server'; then t_bad "drip read past its deadline" "$OUT"; else t_ok; fi
 
-# --- per-IP request limit: one handshake at a time, at most R per second ----
-: >"$LOG.rate"
-run "$PROBE" --timeout 1500 --retries 0 --rate 4 --connect-rate 100 --ports 3389,445,23,21,22,5900 127.3.3.1
+# --- per-IP request limit: at most R handshakes per second per IP ----------
+# Seven handshakes (SMB has two) at 2/s with a burst of 2 cannot span less
+# than 2.5 s of the listener's own clock; allow for its resolution.
+SKIP=$(wc -l <"$LOG")
+run "$PROBE" --timeout 1500 --retries 0 --rate 2 --connect-rate 100 --ports 3389,445,23,21,22,5900 127.3.3.1
 N=$(grep -c '"type":"port"' "$T_DIR/out")
 [ "$N" -eq 6 ] && t_ok || t_bad "six services found with limits on ($N)" "$OUT"
+SPAN=$(tail -n +"$((SKIP + 1))" "$LOG" | awk '$1 == "accept" && $2 ~ /^127\.3\.3\.1:/ { n++; t[n] = $4 }
+	END { if (n < 13) { print "n=" n; exit } print (t[n] - t[7] >= 2.2) ? "ok" : "fast " t[n] - t[7] }')
+# 6 sweep connections (not handshakes) come first, then 7 handshakes.
+[ "$SPAN" = ok ] && t_ok || t_bad "per-IP rate limit respected ($SPAN)" "$(tail -n +"$((SKIP + 1))" "$LOG")"
 
 # --- TLS -------------------------------------------------------------------
 run "$PROBE" --tls --rate 50 --connect-rate 50 --timeout 1500 --retries 0 --ca "$P/ca.pem" \
@@ -121,6 +131,12 @@ check '"check":"tls.expiry"' '"target":"127.3.2.4"' '"severity":"medium"' "expir
 check '"type":"tls"' '"ip":"127.3.4.1","key_bits":0' '"handshake":false' "garbage TLS records: no handshake, no crash"
 check '"type":"tls"' '"ip":"127.3.9.9"' '"reached":false' "nothing listening: not reached"
 if has '"type":"covered"' '"target":"127.3.9.9"'; then t_bad "unreached endpoint covered" "$OUT"; else t_ok; fi
+
+# A 200 KB certificate: over max_read (64 KiB), the handshake is refused, bounded.
+run "$PROBE" --tls --no-limit --timeout 1500 --retries 0 127.3.2.5:443
+check '"type":"tls"' '"ip":"127.3.2.5"' '"handshake":false' "huge certificate refused at max_read"
+run "$PROBE" --tls --no-limit --timeout 1500 --retries 0 --max-read 400000 --ca "$P/ca.pem" 127.3.2.5:443
+check '"type":"tls"' '"ip":"127.3.2.5"' '"trusted":true' "the same certificate read when max_read allows it"
 
 NOW=$(( $(date +%s) + 400 * 86400 ))
 run "$PROBE" --tls --rate 50 --connect-rate 50 --timeout 1500 --ca "$P/ca.pem" --now "$NOW" good.test@127.3.2.1:443

@@ -6,7 +6,8 @@ ones that misbehave on purpose.
     listeners.py LOGFILE MODE@ADDR:PORT ...
 
 Prints "ready" once every socket listens. Whatever a client sends is appended
-to LOGFILE as "MODE ADDR:PORT <hex>" so the test can assert what the scanner
+to LOGFILE as "MODE ADDR:PORT <hex> <unix time>" (and each connection as
+"accept ADDR:PORT - <unix time>") so the test can assert what the scanner
 did (and did not) send, e.g. that it never tried an FTP login.
 """
 import os
@@ -23,7 +24,7 @@ LOCK = threading.Lock()
 
 def log(mode, where, data):
     with LOCK:
-        LOG.write("%s %s %s\n" % (mode, where, data.hex()))
+        LOG.write("%s %s %s %.3f\n" % (mode, where, data.hex() or "-", time.time()))
 
 
 def recv_some(c, n=4096, timeout=3.0):
@@ -141,6 +142,7 @@ def serve(mode, addr, port, sock):
     where = "%s:%d" % (addr, port)
     while True:
         c, _ = sock.accept()
+        log("accept", where, b"")
         threading.Thread(target=handle, args=(mode, where, c), daemon=True).start()
 
 
