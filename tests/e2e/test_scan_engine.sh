@@ -49,6 +49,8 @@ LISTENER_CERT="$P/good.pem" LISTENER_KEY="$P/good.key" \
 	rdp@127.3.3.1:3389 smb1@127.3.3.1:445 telnet@127.3.3.1:23 ftp@127.3.3.1:21 ssh@127.3.3.1:22 \
 	vnc@127.3.3.1:5900 mysql@127.3.3.1:3306 modbus@127.3.3.1:502 s7@127.3.3.1:102 \
 	bacnet@127.3.3.1:47808 smb@127.3.3.2:445 smtp-starttls@127.3.3.3:25 \
+	memcached@127.3.3.4:11211 elastic@127.3.3.4:9200 elastic-auth@127.3.3.5:9200 pgsql@127.3.3.4:5432 \
+	mssql@127.3.3.4:1433 mongodb@127.3.3.4:27017 dnp3@127.3.3.4:20000 \
 	endless@127.3.4.1:21 drip@127.3.4.1:25 silent@127.3.4.1:23 garbage-tls@127.3.4.1:443 \
 	>"$T_DIR/listeners.out" 2>&1 &
 PIDS="$PIDS $!"
@@ -63,7 +65,7 @@ check() { if has "$1" "$2" "${3:-}"; then t_ok; else t_bad "$4" "$OUT"; fi; }
 
 # --- ports and services ----------------------------------------------------
 run "$PROBE" --no-limit --timeout 1500 --retries 0 127.3.1.1 127.3.1.2=cache.kommune.test \
-	127.3.3.1 127.3.3.2 127.3.4.1 127.3.9.9
+	127.3.3.1 127.3.3.2 127.3.3.4 127.3.3.5 127.3.4.1 127.3.9.9
 expect_rc 0 "the port scan completes"
 check '"check":"service.redis"' '"target":"127.3.1.1"' '"severity":"high"' "Redis without a password is high"
 check '"target":"127.3.1.1"' '"auth_required":false' '' "Redis without a password: evidence says no auth"
@@ -83,6 +85,15 @@ check '"check":"product.mariadb"' '"patch_level":"0+deb12u1"' '"severity":"info"
 check '"check":"service.modbus"' '"confirmed":true' '' "Modbus device identification"
 check '"check":"service.s7"' '"handshake":"COTP Connection Confirm"' '' "S7 COTP connection confirm"
 check '"check":"service.bacnet"' '"transport":"udp"' '"confirmed":true' "BACnet Who-Is over UDP"
+check '"check":"service.memcached"' '"confirmed":true' '"severity":"high"' "memcached version command"
+check '"check":"product.memcached"' '"cpe":"cpe:2.3:a:memcached:memcached:1.6.18:' '' "memcached version as CPE"
+check '"check":"service.elasticsearch"' '"target":"127.3.3.4"' '"auth_required":false' "Elasticsearch open: high"
+check '"check":"product.elasticsearch"' '"cpe":"cpe:2.3:a:elastic:elasticsearch:7.17.0:' '"confidence":80' "Elasticsearch version"
+check '"check":"service.elasticsearch"' '"target":"127.3.3.5"' '"severity":"medium"' "Elasticsearch behind a password: medium"
+check '"check":"service.postgresql"' '"ssl":false' '"confirmed":true' "PostgreSQL SSLRequest answered N"
+check '"check":"service.mssql"' '"version":"15.0.2000"' '' "MSSQL PRELOGIN version"
+check '"check":"service.mongodb"' '"handshake":"isMaster reply"' '' "MongoDB isMaster"
+check '"check":"service.dnp3"' '"handshake":"link status reply"' '' "DNP3 link status"
 check '"type":"port"' '"ip":"127.3.4.1","port":443' '"tls":false' "garbage TLS: port open, no TLS"
 check '"check":"service.ftp"' '"target":"127.3.4.1"' '"cut_at_max_read":true' "endless banner stops at max_read"
 check '"type":"port"' '"ip":"127.3.4.1","port":25' '' "slow-drip server reported"

@@ -118,6 +118,45 @@ def handle(mode, where, c):
                     break
                 else:
                     c.sendall(b"502 5.5.2 not here\r\n")
+        elif mode == "memcached":
+            d = recv_some(c)
+            log(mode, where, d)
+            if d.startswith(b"version"):
+                c.sendall(b"VERSION 1.6.18\r\n")
+        elif mode in ("elastic", "elastic-auth"):
+            d = recv_some(c)
+            log(mode, where, d)
+            if mode == "elastic":
+                body = b'{"name":"n1","cluster_name":"kommune","version":{"number":"7.17.0"},"tagline":"You Know, for Search"}'
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            else:
+                c.sendall(b'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="security" charset="UTF-8"\r\nContent-Length: 0\r\n\r\n')
+        elif mode == "pgsql":
+            d = recv_some(c)
+            log(mode, where, d)
+            if d == b"\x00\x00\x00\x08\x04\xd2\x16\x2f":
+                c.sendall(b"N")
+        elif mode == "mssql":
+            d = recv_some(c)
+            log(mode, where, d)
+            if d[:1] == b"\x12":
+                # PRELOGIN response: VERSION 15.0.2000.5, ENCRYPTION off.
+                opts = b"\x00\x00\x0b\x00\x06\x01\x00\x11\x00\x01\xff" + b"\x0f\x00\x07\xd0\x00\x05" + b"\x02"
+                c.sendall(b"\x04\x01" + struct.pack(">H", 8 + len(opts)) + b"\x00\x00\x01\x00" + opts)
+        elif mode == "mongodb":
+            d = recv_some(c)
+            log(mode, where, d)
+            if len(d) >= 16:
+                doc = b"\x08ismaster\x00\x01" + b"\x10maxWireVersion\x00\x11\x00\x00\x00"
+                bson = struct.pack("<i", 4 + len(doc) + 1) + doc + b"\x00"
+                body = struct.pack("<iqii", 8, 0, 0, 1) + bson
+                c.sendall(struct.pack("<iiii", 16 + len(body), 7, struct.unpack("<i", d[4:8])[0], 1) + body)
+        elif mode == "dnp3":
+            d = recv_some(c)
+            log(mode, where, d)
+            if d[:2] == b"\x05\x64":
+                # LINK STATUS from outstation 1 to master 3 (CRC not checked by the scanner).
+                c.sendall(b"\x05\x64\x05\x0b\x03\x00\x01\x00\x00\x00")
         elif mode == "endless":
             chunk = b"220 " + b"A" * 4092
             while True:
