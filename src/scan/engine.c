@@ -1713,7 +1713,8 @@ static int rec_cmp_key(const struct eng *e, const struct rec *a, const struct re
 	return (int)a->port - (int)b->port;
 }
 
-static void emit_ports(struct eng *e, struct ports_ctx *c, unsigned flags)
+static void emit_ports(struct eng *e, struct ports_ctx *c, unsigned flags, const uint16_t *ports,
+		       size_t nports)
 {
 	const struct kc_scan_sink *sink = e->sink;
 
@@ -1791,7 +1792,15 @@ static void emit_ports(struct eng *e, struct ports_ctx *c, unsigned flags)
 				const struct kc_scan_target *tg = &e->targets[h->tix[t]];
 
 				sink->covered(sink->arg, tg->org_id, "service", tg->ip, 0);
-				sink->covered(sink->arg, tg->org_id, "product", tg->ip, 0);
+				/* Products per port, and not on HTTPS ports: the web checks
+				 * report the products they see there. */
+				for (size_t pi = 0; pi < nports; pi++) {
+					const struct portdef *d = portdef_find(ports[pi]);
+
+					if (d->kind == K_TLSONLY || (d->udp && (flags & KC_SCAN_NO_UDP)))
+						continue;
+					sink->covered(sink->arg, tg->org_id, "product", tg->ip, ports[pi]);
+				}
 			}
 		}
 }
@@ -1872,7 +1881,7 @@ int kc_scan_ports(const struct kc_scan_opts *opts, const struct kc_scan_target *
 	}
 	if (c.n > 1)
 		qsort_r(c.recs, c.n, sizeof(*c.recs), rec_sort_cmp, &e);
-	emit_ports(&e, &c, flags);
+	emit_ports(&e, &c, flags, ports, nports);
 	if (out) {
 		size_t total = 0;
 

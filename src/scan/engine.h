@@ -65,8 +65,10 @@ struct kc_port_result {
  * identified by a handshake chosen from the port (RDP negotiation, SMB2
  * NEGOTIATE, Redis PING, ...; TLS where the port is a TLS port) unless
  * KC_SCAN_CONNECT_ONLY. Findings (service.*, product.*) go to sink->finding
- * unless KC_SCAN_NO_FINDINGS; sink->covered(org, "service", target, 0) after a
- * target answered on at least one port or refused (a reachable target).
+ * unless KC_SCAN_NO_FINDINGS. For a reachable target (one that answered or
+ * refused on at least one port): sink->covered(org, "service", target, 0) and
+ * sink->covered(org, "product", target, port) for each port probed except
+ * HTTPS ports (443, 8443), whose products the web checks report.
  *
  * *out (malloc'd, free with free()) receives the open ports, sorted by target
  * then port; out may be NULL. Returns 0, or a negative KC_E* when the engine

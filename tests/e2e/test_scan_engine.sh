@@ -108,6 +108,14 @@ if grep -E '^(ftp|telnet) ' "$LOG" | awk '{print $3}' | grep -Eiq '55534552|5041
 else t_ok; fi
 if grep -q '^rdp 127.3.3.1:3389 0300001300e0' "$LOG" || grep -q '^rdp 127.3.3.1:3389 030000130ee0' "$LOG"; then t_ok; else t_bad "RDP listener saw an X.224 CR" "$(cat "$LOG")"; fi
 
+check '"type":"covered"' '"family":"product"' '"port":22,"target":"127.3.3.1"' "products covered per port"
+if has '"family":"product"' '"port":443,'; then t_bad "products covered on HTTPS ports (the web checks own them)" "$OUT"; else t_ok; fi
+
+# A target that is not an IP literal is refused with a message naming it.
+run "$PROBE" --no-limit 'mail.kommune.test'
+expect_rc 1 "a host name given as an address is refused"
+expect_err 'not a numeric IP address: mail.kommune.test' "the refusal names the bad target"
+
 # --- slow drip: the deadline bounds the probe, not the bytes ---------------
 run "$PROBE" --no-limit --timeout 1000 --retries 0 --ports 25 127.3.4.1
 check '"type":"port"' '"port":25' '"banner":"2' "drip: partial banner kept"

@@ -111,6 +111,7 @@ int main(int argc, char **argv)
 	kc_err err;
 	struct timespec t0, t1;
 
+	kc_i18n_init_from_env();
 	kc_scan_opts_default(&o);
 	o.timeout_ms = 2000;
 	for (int i = 1; i < argc; i++) {
