@@ -32,8 +32,8 @@ static size_t bare_loop(const uint16_t *ports, size_t np)
 
 	for (uint32_t i = 0; i < NADDR; i++)
 		for (size_t p = 0; p < np; p++) {
-			struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(ports[p]) };
-			struct sockaddr un = { .sa_family = AF_UNSPEC };
+			struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(ports[p])};
+			struct sockaddr un = {.sa_family = AF_UNSPEC};
 			int err = 0;
 			socklen_t l = sizeof(err);
 
@@ -47,7 +47,7 @@ static size_t bare_loop(const uint16_t *ports, size_t np)
 			getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l);
 			if (err == 0) { /* still connecting: count it open if it gets there */
 				fd_set w;
-				struct timeval tv = { 2, 0 };
+				struct timeval tv = {2, 0};
 
 				FD_ZERO(&w);
 				FD_SET(fd, &w);
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 		if (kc_scan_default_ports[i] != 47808)
 			ports[np++] = kc_scan_default_ports[i];
 	for (uint32_t i = 0; i < NADDR; i++) {
-		struct in_addr a = { htonl(0x7f001000u + i) };
+		struct in_addr a = {htonl(0x7f001000u + i)};
 
 		inet_ntop(AF_INET, &a, t[i].ip, sizeof(t[i].ip));
 	}
@@ -94,7 +94,7 @@ int main(int argc, char **argv)
 		double t0 = now(), t1, t2;
 
 		if (kc_scan_ports(&o, t, NADDR, ports, np, KC_SCAN_CONNECT_ONLY | KC_SCAN_NO_PER_IP_LIMIT,
-				  NULL, &res, &n, &err)) {
+		                  NULL, &res, &n, &err)) {
 			fprintf(stderr, "bench/scan: %s\n", err.msg);
 			return 1;
 		}

@@ -17,8 +17,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const services[] = { "ssh",	 "ftp",	 "smtp",      "imap",	       "pop3", "http",
-					"mysql", "redis", "memcached", "elasticsearch", "none" };
+static const char *const services[] = {"ssh",   "ftp",   "smtp",      "imap",          "pop3", "http",
+                                       "mysql", "redis", "memcached", "elasticsearch", "none"};
 
 static void check_terminated(const char *s, size_t cap)
 {

@@ -20,27 +20,28 @@ struct known {
 	int backported;
 };
 
-static const struct known K_OPENSSH = { "openbsd", "openssh", "OpenSSH", 1 };
-static const struct known K_DROPBEAR = { "dropbear_ssh_project", "dropbear_ssh", "Dropbear SSH", 0 };
-static const struct known K_VSFTPD = { "vsftpd_project", "vsftpd", "vsftpd", 1 };
-static const struct known K_PROFTPD = { "proftpd", "proftpd", "ProFTPD", 1 };
-static const struct known K_PUREFTPD = { "pureftpd", "pure-ftpd", "Pure-FTPd", 1 };
-static const struct known K_FILEZILLA = { "filezilla-project", "filezilla_server", "FileZilla Server", 0 };
-static const struct known K_MSFTP = { "microsoft", "internet_information_services", "Microsoft FTP Service", 0 };
-static const struct known K_POSTFIX = { "postfix", "postfix", "Postfix", 1 };
-static const struct known K_EXIM = { "exim", "exim", "Exim", 1 };
-static const struct known K_EXCHANGE = { "microsoft", "exchange_server", "Microsoft Exchange Server", 0 };
-static const struct known K_SENDMAIL = { "sendmail", "sendmail", "Sendmail", 1 };
-static const struct known K_DOVECOT = { "dovecot", "dovecot", "Dovecot", 1 };
-static const struct known K_NGINX = { "f5", "nginx", "nginx", 1 };
-static const struct known K_APACHE = { "apache", "http_server", "Apache HTTP Server", 1 };
-static const struct known K_IIS = { "microsoft", "internet_information_services", "Microsoft IIS", 0 };
-static const struct known K_LIGHTTPD = { "lighttpd", "lighttpd", "lighttpd", 1 };
-static const struct known K_MYSQL = { "oracle", "mysql", "MySQL", 1 };
-static const struct known K_MARIADB = { "mariadb", "mariadb", "MariaDB", 1 };
-static const struct known K_REDIS = { "redis", "redis", "Redis", 1 };
-static const struct known K_MEMCACHED = { "memcached", "memcached", "memcached", 1 };
-static const struct known K_ELASTIC = { "elastic", "elasticsearch", "Elasticsearch", 0 };
+static const struct known K_OPENSSH = {"openbsd", "openssh", "OpenSSH", 1};
+static const struct known K_DROPBEAR = {"dropbear_ssh_project", "dropbear_ssh", "Dropbear SSH", 0};
+static const struct known K_VSFTPD = {"vsftpd_project", "vsftpd", "vsftpd", 1};
+static const struct known K_PROFTPD = {"proftpd", "proftpd", "ProFTPD", 1};
+static const struct known K_PUREFTPD = {"pureftpd", "pure-ftpd", "Pure-FTPd", 1};
+static const struct known K_FILEZILLA = {"filezilla-project", "filezilla_server", "FileZilla Server", 0};
+static const struct known K_MSFTP = {"microsoft", "internet_information_services", "Microsoft FTP Service",
+                                     0};
+static const struct known K_POSTFIX = {"postfix", "postfix", "Postfix", 1};
+static const struct known K_EXIM = {"exim", "exim", "Exim", 1};
+static const struct known K_EXCHANGE = {"microsoft", "exchange_server", "Microsoft Exchange Server", 0};
+static const struct known K_SENDMAIL = {"sendmail", "sendmail", "Sendmail", 1};
+static const struct known K_DOVECOT = {"dovecot", "dovecot", "Dovecot", 1};
+static const struct known K_NGINX = {"f5", "nginx", "nginx", 1};
+static const struct known K_APACHE = {"apache", "http_server", "Apache HTTP Server", 1};
+static const struct known K_IIS = {"microsoft", "internet_information_services", "Microsoft IIS", 0};
+static const struct known K_LIGHTTPD = {"lighttpd", "lighttpd", "lighttpd", 1};
+static const struct known K_MYSQL = {"oracle", "mysql", "MySQL", 1};
+static const struct known K_MARIADB = {"mariadb", "mariadb", "MariaDB", 1};
+static const struct known K_REDIS = {"redis", "redis", "Redis", 1};
+static const struct known K_MEMCACHED = {"memcached", "memcached", "memcached", 1};
+static const struct known K_ELASTIC = {"elastic", "elasticsearch", "Elasticsearch", 0};
 
 /* Copy at most n bytes of s into out (outsz), NUL-terminated. */
 static void copy_n(char *out, size_t outsz, const char *s, size_t n)
@@ -99,7 +100,7 @@ static size_t version_len(const char *s, size_t len)
  * and a distribution patch level (may be empty).
  */
 static int set_product(struct kc_product *out, const struct known *k, const char *ver, size_t vlen,
-		       const char *patch, size_t plen)
+                       const char *patch, size_t plen)
 {
 	size_t num = 0;
 
@@ -133,7 +134,7 @@ static int set_product(struct kc_product *out, const struct known *k, const char
 	else
 		snprintf(out->name, sizeof(out->name), "%s", k->name);
 	if (kc_cpe_format(out->cpe, sizeof(out->cpe), 'a', out->vendor, out->product, out->version,
-			  out->update))
+	                  out->update))
 		out->cpe[0] = '\0';
 	if (out->version[0] && (!k->backported || out->patch[0]))
 		out->confidence = 80;
@@ -166,7 +167,7 @@ static size_t line_len(const char *s, size_t len)
 
 /* After name (found at p inside [b, b+len)), skip one separator and read a version. */
 static int product_after(struct kc_product *out, const struct known *k, const char *b, size_t len,
-			 const char *p, size_t namelen)
+                         const char *p, size_t namelen)
 {
 	const char *v = p + namelen;
 	size_t left = (size_t)(b + len - v);
@@ -318,7 +319,7 @@ static int parse_mysql(const char *b, size_t len, struct kc_product *out)
 			plen = 0;
 		}
 		if (plen > 0 && (find_ci(pl, plen, "deb") || find_ci(pl, plen, "ubuntu") ||
-				 find_ci(pl, plen, ".el") || find_ci(pl, plen, "+")))
+		                 find_ci(pl, plen, ".el") || find_ci(pl, plen, "+")))
 			return set_product(out, k, b, vl, pl, plen);
 	}
 	return set_product(out, k, b, vl, "", 0);
@@ -366,11 +367,16 @@ int kc_banner_product(const char *service, const char *banner, size_t len, struc
 		const char *service;
 		int (*parse)(const char *, size_t, struct kc_product *);
 	} parsers[] = {
-		{ "ssh", parse_ssh },	  { "ftp", parse_ftp },
-		{ "smtp", parse_smtp },	  { "imap", parse_mailbox },
-		{ "pop3", parse_mailbox }, { "http", parse_http },
-		{ "mysql", parse_mysql }, { "redis", parse_redis },
-		{ "memcached", parse_memcached }, { "elasticsearch", parse_elastic },
+	    {"ssh", parse_ssh},
+	    {"ftp", parse_ftp},
+	    {"smtp", parse_smtp},
+	    {"imap", parse_mailbox},
+	    {"pop3", parse_mailbox},
+	    {"http", parse_http},
+	    {"mysql", parse_mysql},
+	    {"redis", parse_redis},
+	    {"memcached", parse_memcached},
+	    {"elasticsearch", parse_elastic},
 	};
 
 	memset(out, 0, sizeof(*out));
@@ -433,7 +439,7 @@ static int cpe_component(kc_buf *b, const char *s)
 }
 
 int kc_cpe_format(char *out, size_t outsz, char part, const char *vendor, const char *product,
-		  const char *version, const char *update)
+                  const char *version, const char *update)
 {
 	kc_buf b;
 	int rc;

@@ -15,14 +15,14 @@
 #include <stddef.h>
 
 struct kc_product {
-	char vendor[32];   /* CPE vendor: "openbsd" */
-	char product[40];  /* CPE product: "openssh" */
-	char version[40];  /* "9.2", "" when not seen */
-	char update[24];   /* CPE update: "p1", "" */
-	char patch[64];	   /* distribution patch level seen: "Debian-2+deb12u3", "" */
-	char name[72];	   /* for people: "OpenSSH 9.2p1" */
-	char cpe[160];	   /* "cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*" */
-	int confidence;	   /* 80 or 30 */
+	char vendor[32];  /* CPE vendor: "openbsd" */
+	char product[40]; /* CPE product: "openssh" */
+	char version[40]; /* "9.2", "" when not seen */
+	char update[24];  /* CPE update: "p1", "" */
+	char patch[64];   /* distribution patch level seen: "Debian-2+deb12u3", "" */
+	char name[72];    /* for people: "OpenSSH 9.2p1" */
+	char cpe[160];    /* "cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*" */
+	int confidence;   /* 80 or 30 */
 };
 
 /*
@@ -47,6 +47,6 @@ size_t kc_banner_excerpt(const void *data, size_t len, char *out, size_t outsz);
  * requires. Returns 0, or KC_ETOOBIG when it does not fit in outsz.
  */
 int kc_cpe_format(char *out, size_t outsz, char part, const char *vendor, const char *product,
-		  const char *version, const char *update);
+                  const char *version, const char *update);
 
 #endif

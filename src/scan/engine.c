@@ -75,50 +75,55 @@ struct portdef {
 	int udp;
 	const char *service;
 	enum kind kind, kind2; /* kind2: a second handshake (SMBv1), else K_CONNECT */
-	int tls;	       /* implicit TLS before the exchange */
+	int tls;               /* implicit TLS before the exchange */
 	const char *check;     /* finding for the exposed service, or NULL */
 	const char *title;
 	enum kc_sev sev;
 };
 
 static const struct portdef portdefs[] = {
-	{ 21, 0, "ftp", K_FTP, K_CONNECT, 0, "service.ftp", N_("FTP service exposed"), KC_SEV_MEDIUM },
-	{ 22, 0, "ssh", K_SSH, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO },
-	{ 23, 0, "telnet", K_TELNET, K_CONNECT, 0, "service.telnet", N_("Telnet service exposed"), KC_SEV_HIGH },
-	{ 25, 0, "smtp", K_SMTP, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO },
-	{ 80, 0, "http", K_HTTP, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO },
-	{ 102, 0, "s7", K_S7, K_CONNECT, 0, "service.s7", N_("Siemens S7 (ISO-TSAP) exposed"), KC_SEV_HIGH },
-	{ 110, 0, "pop3", K_MAILBOX, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO },
-	{ 143, 0, "imap", K_MAILBOX, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO },
-	{ 443, 0, "https", K_TLSONLY, K_CONNECT, 1, NULL, NULL, KC_SEV_INFO },
-	{ 445, 0, "smb", K_SMB2, K_SMB1, 0, "service.smb", N_("SMB file sharing exposed"), KC_SEV_HIGH },
-	{ 465, 0, "smtp", K_SMTP, K_CONNECT, 1, NULL, NULL, KC_SEV_INFO },
-	{ 502, 0, "modbus", K_MODBUS, K_CONNECT, 0, "service.modbus", N_("Modbus/TCP exposed"), KC_SEV_HIGH },
-	{ 587, 0, "smtp", K_SMTP, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO },
-	{ 993, 0, "imap", K_MAILBOX, K_CONNECT, 1, NULL, NULL, KC_SEV_INFO },
-	{ 995, 0, "pop3", K_MAILBOX, K_CONNECT, 1, NULL, NULL, KC_SEV_INFO },
-	{ 1433, 0, "mssql", K_MSSQL, K_CONNECT, 0, "service.mssql", N_("Microsoft SQL Server exposed"), KC_SEV_MEDIUM },
-	{ 3306, 0, "mysql", K_MYSQL, K_CONNECT, 0, "service.mysql", N_("MySQL/MariaDB exposed"), KC_SEV_MEDIUM },
-	{ 3389, 0, "rdp", K_RDP, K_CONNECT, 0, "service.rdp", N_("Remote Desktop (RDP) exposed"), KC_SEV_HIGH },
-	{ 5432, 0, "postgresql", K_PGSQL, K_CONNECT, 0, "service.postgresql", N_("PostgreSQL exposed"), KC_SEV_MEDIUM },
-	{ 5900, 0, "vnc", K_VNC, K_CONNECT, 0, "service.vnc", N_("VNC remote desktop exposed"), KC_SEV_HIGH },
-	{ 6379, 0, "redis", K_REDIS, K_CONNECT, 0, "service.redis", N_("Redis exposed"), KC_SEV_MEDIUM },
-	{ 8080, 0, "http", K_HTTP, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO },
-	{ 8443, 0, "https", K_TLSONLY, K_CONNECT, 1, NULL, NULL, KC_SEV_INFO },
-	{ 9200, 0, "elasticsearch", K_ES, K_CONNECT, 0, "service.elasticsearch", N_("Elasticsearch exposed"), KC_SEV_HIGH },
-	{ 11211, 0, "memcached", K_MEMCACHED, K_CONNECT, 0, "service.memcached", N_("memcached exposed"), KC_SEV_HIGH },
-	{ 20000, 0, "dnp3", K_DNP3, K_CONNECT, 0, "service.dnp3", N_("DNP3 exposed"), KC_SEV_HIGH },
-	{ 27017, 0, "mongodb", K_MONGO, K_CONNECT, 0, "service.mongodb", N_("MongoDB exposed"), KC_SEV_MEDIUM },
-	{ 47808, 1, "bacnet", K_BACNET, K_CONNECT, 0, "service.bacnet", N_("BACnet building automation exposed"), KC_SEV_HIGH },
+    {21, 0, "ftp", K_FTP, K_CONNECT, 0, "service.ftp", N_("FTP service exposed"), KC_SEV_MEDIUM},
+    {22, 0, "ssh", K_SSH, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO},
+    {23, 0, "telnet", K_TELNET, K_CONNECT, 0, "service.telnet", N_("Telnet service exposed"), KC_SEV_HIGH},
+    {25, 0, "smtp", K_SMTP, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO},
+    {80, 0, "http", K_HTTP, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO},
+    {102, 0, "s7", K_S7, K_CONNECT, 0, "service.s7", N_("Siemens S7 (ISO-TSAP) exposed"), KC_SEV_HIGH},
+    {110, 0, "pop3", K_MAILBOX, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO},
+    {143, 0, "imap", K_MAILBOX, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO},
+    {443, 0, "https", K_TLSONLY, K_CONNECT, 1, NULL, NULL, KC_SEV_INFO},
+    {445, 0, "smb", K_SMB2, K_SMB1, 0, "service.smb", N_("SMB file sharing exposed"), KC_SEV_HIGH},
+    {465, 0, "smtp", K_SMTP, K_CONNECT, 1, NULL, NULL, KC_SEV_INFO},
+    {502, 0, "modbus", K_MODBUS, K_CONNECT, 0, "service.modbus", N_("Modbus/TCP exposed"), KC_SEV_HIGH},
+    {587, 0, "smtp", K_SMTP, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO},
+    {993, 0, "imap", K_MAILBOX, K_CONNECT, 1, NULL, NULL, KC_SEV_INFO},
+    {995, 0, "pop3", K_MAILBOX, K_CONNECT, 1, NULL, NULL, KC_SEV_INFO},
+    {1433, 0, "mssql", K_MSSQL, K_CONNECT, 0, "service.mssql", N_("Microsoft SQL Server exposed"),
+     KC_SEV_MEDIUM},
+    {3306, 0, "mysql", K_MYSQL, K_CONNECT, 0, "service.mysql", N_("MySQL/MariaDB exposed"), KC_SEV_MEDIUM},
+    {3389, 0, "rdp", K_RDP, K_CONNECT, 0, "service.rdp", N_("Remote Desktop (RDP) exposed"), KC_SEV_HIGH},
+    {5432, 0, "postgresql", K_PGSQL, K_CONNECT, 0, "service.postgresql", N_("PostgreSQL exposed"),
+     KC_SEV_MEDIUM},
+    {5900, 0, "vnc", K_VNC, K_CONNECT, 0, "service.vnc", N_("VNC remote desktop exposed"), KC_SEV_HIGH},
+    {6379, 0, "redis", K_REDIS, K_CONNECT, 0, "service.redis", N_("Redis exposed"), KC_SEV_MEDIUM},
+    {8080, 0, "http", K_HTTP, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO},
+    {8443, 0, "https", K_TLSONLY, K_CONNECT, 1, NULL, NULL, KC_SEV_INFO},
+    {9200, 0, "elasticsearch", K_ES, K_CONNECT, 0, "service.elasticsearch", N_("Elasticsearch exposed"),
+     KC_SEV_HIGH},
+    {11211, 0, "memcached", K_MEMCACHED, K_CONNECT, 0, "service.memcached", N_("memcached exposed"),
+     KC_SEV_HIGH},
+    {20000, 0, "dnp3", K_DNP3, K_CONNECT, 0, "service.dnp3", N_("DNP3 exposed"), KC_SEV_HIGH},
+    {27017, 0, "mongodb", K_MONGO, K_CONNECT, 0, "service.mongodb", N_("MongoDB exposed"), KC_SEV_MEDIUM},
+    {47808, 1, "bacnet", K_BACNET, K_CONNECT, 0, "service.bacnet", N_("BACnet building automation exposed"),
+     KC_SEV_HIGH},
 };
 
 const uint16_t kc_scan_default_ports[] = {
-	21, 22, 23, 25, 80, 102, 110, 143, 443, 445, 465, 502, 587, 993, 995, 1433,
-	3306, 3389, 5432, 5900, 6379, 8080, 8443, 9200, 11211, 20000, 27017, 47808,
+    21,  22,   23,   25,   80,   102,  110,  143,  443,  445,  465,   502,   587,   993,
+    995, 1433, 3306, 3389, 5432, 5900, 6379, 8080, 8443, 9200, 11211, 20000, 27017, 47808,
 };
 const size_t kc_scan_default_nports = KC_ARRAY_LEN(kc_scan_default_ports);
 
-static const struct portdef generic_def = { 0, 0, "", K_GENERIC, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO };
+static const struct portdef generic_def = {0, 0, "", K_GENERIC, K_CONNECT, 0, NULL, NULL, KC_SEV_INFO};
 
 static const struct portdef *portdef_find(uint16_t port)
 {
@@ -378,8 +383,7 @@ static int job_add(struct eng *e, struct host *h, struct job j)
 
 /* Group n addresses into hosts: one per distinct address. tix lists, per
  * host, the indices of the items at that address. */
-static int hosts_build(struct eng *e, size_t n, const char *(*ip_of)(struct eng *, size_t),
-		       kc_err *err)
+static int hosts_build(struct eng *e, size_t n, const char *(*ip_of)(struct eng *, size_t), kc_err *err)
 {
 	size_t *order;
 	size_t m = n ? n : 1;
@@ -396,8 +400,7 @@ static int hosts_build(struct eng *e, size_t n, const char *(*ip_of)(struct eng 
 	for (size_t gap = n / 2; gap > 0; gap /= 2)
 		for (size_t i = gap; i < n; i++)
 			for (size_t j = i;
-			     j >= gap && strcmp(ip_of(e, order[j - gap]), ip_of(e, order[j])) > 0;
-			     j -= gap) {
+			     j >= gap && strcmp(ip_of(e, order[j - gap]), ip_of(e, order[j])) > 0; j -= gap) {
 				size_t t = order[j];
 
 				order[j] = order[j - gap];
@@ -411,7 +414,7 @@ static int hosts_build(struct eng *e, size_t n, const char *(*ip_of)(struct eng 
 			j++;
 		if (host_addr(h, ip_of(e, order[i])))
 			return kc_err_set(err, KC_EINVAL, _("not a numeric IP address: %s"),
-					  ip_of(e, order[i]));
+			                  ip_of(e, order[i]));
 		h->tix = order + i;
 		h->ntix = j - i;
 		bucket_init(&h->conn, e->limits ? e->o->per_ip_connect_rate : 0, mono());
@@ -441,13 +444,13 @@ static SSL_CTX *tls_ctx(int minv, int maxv, size_t max_cert)
 	return c;
 }
 
-static const int tls_versions[4] = { TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION };
+static const int tls_versions[4] = {TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION};
 
 /* ------------------------------------------------------------------ */
 /* Engine core                                                          */
 
-static int eng_init(struct eng *e, const struct kc_scan_opts *o, const struct kc_scan_sink *sink,
-		    int limits, kc_err *err)
+static int eng_init(struct eng *e, const struct kc_scan_opts *o, const struct kc_scan_sink *sink, int limits,
+                    kc_err *err)
 {
 	struct rlimit rl;
 	int maxfd;
@@ -544,7 +547,7 @@ static void progress(struct eng *e, int force)
 
 static void want(struct eng *e, struct probe *p, uint32_t ev)
 {
-	struct epoll_event ee = { .events = ev, .data.ptr = p };
+	struct epoll_event ee = {.events = ev, .data.ptr = p};
 
 	if (p->in_epoll && p->events == ev)
 		return;
@@ -563,7 +566,7 @@ static void finish(struct eng *e, struct probe *p, enum result r)
 	}
 	if (p->fd >= 0 && p->job.kind == K_CONNECT && r == R_CLOSED && !p->in_epoll) {
 		int fam = p->h->sa.ss_family == AF_INET6;
-		struct sockaddr un = { .sa_family = AF_UNSPEC };
+		struct sockaddr un = {.sa_family = AF_UNSPEC};
 
 		if (e->nspare[fam] < (int)KC_ARRAY_LEN(e->spare[fam]) &&
 		    connect(p->fd, &un, sizeof(un)) == 0) {
@@ -574,7 +577,7 @@ static void finish(struct eng *e, struct probe *p, enum result r)
 	if (p->fd >= 0) {
 		if (p->job.kind == K_CONNECT && r == R_OPEN) {
 			/* A sweep closes with a reset: no TIME_WAIT, nothing more sent. */
-			struct linger lg = { 1, 0 };
+			struct linger lg = {1, 0};
 
 			setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 		}
@@ -648,16 +651,16 @@ static uint16_t dnp3_crc(const unsigned char *d, size_t n)
 
 static size_t smb2_negotiate(unsigned char *b)
 {
-	static const uint16_t dialects[] = { 0x0202, 0x0210, 0x0300, 0x0302, 0x0311 };
+	static const uint16_t dialects[] = {0x0202, 0x0210, 0x0300, 0x0302, 0x0311};
 	size_t off = 4, nd = KC_ARRAY_LEN(dialects), ctx;
 	unsigned char *s;
 
 	memset(b, 0, 200);
 	s = b + 4;
 	memcpy(s, "\xfeSMB", 4);
-	s[4] = 64;  /* StructureSize */
-	s[14] = 1;  /* CreditRequest */
-	off = 64;   /* NEGOTIATE request */
+	s[4] = 64; /* StructureSize */
+	s[14] = 1; /* CreditRequest */
+	off = 64;  /* NEGOTIATE request */
 	s[off] = 36;
 	put_u16le(s + off + 2, (unsigned)nd);
 	s[off + 4] = 1; /* signing enabled */
@@ -670,11 +673,11 @@ static size_t smb2_negotiate(unsigned char *b)
 	s[off + 28] = (unsigned char)(ctx & 0xff);
 	s[off + 29] = (unsigned char)(ctx >> 8);
 	put_u16le(s + off + 32, 1);
-	put_u16le(s + ctx, 1);	     /* PREAUTH_INTEGRITY_CAPABILITIES */
-	put_u16le(s + ctx + 2, 38); /* DataLength */
-	put_u16le(s + ctx + 8, 1);  /* HashAlgorithmCount */
+	put_u16le(s + ctx, 1);       /* PREAUTH_INTEGRITY_CAPABILITIES */
+	put_u16le(s + ctx + 2, 38);  /* DataLength */
+	put_u16le(s + ctx + 8, 1);   /* HashAlgorithmCount */
 	put_u16le(s + ctx + 10, 32); /* SaltLength */
-	put_u16le(s + ctx + 12, 1); /* SHA-512 */
+	put_u16le(s + ctx + 12, 1);  /* SHA-512 */
 	memcpy(s + ctx + 14, "kcert-scanner-salt-0123456789abc", 32);
 	ctx += 8 + 38;
 	b[1] = (unsigned char)(ctx >> 16);
@@ -694,41 +697,38 @@ static void proto_begin(struct eng *e, struct probe *p)
 	case K_HTTP:
 	case K_ES:
 		snprintf(req, sizeof(req),
-			 "GET / HTTP/1.0\r\nHost: %s\r\nUser-Agent: %s\r\nAccept: */*\r\nConnection: close\r\n\r\n",
-			 host[0] ? host : p->h->ip, e->o->user_agent ? e->o->user_agent : "kcert-scanner");
+		         "GET / HTTP/1.0\r\nHost: %s\r\nUser-Agent: %s\r\nAccept: */*\r\nConnection: "
+		         "close\r\n\r\n",
+		         host[0] ? host : p->h->ip, e->o->user_agent ? e->o->user_agent : "kcert-scanner");
 		set_outs(p, req);
 		break;
 	case K_RDP:
 		/* TPKT, X.224 Connection Request, RDP_NEG_REQ offering TLS, CredSSP, CredSSP+EX. */
-		set_out(p, "\x03\x00\x00\x13\x0e\xe0\x00\x00\x00\x00\x00\x01\x00\x08\x00\x0b\x00\x00\x00", 19);
+		set_out(p, "\x03\x00\x00\x13\x0e\xe0\x00\x00\x00\x00\x00\x01\x00\x08\x00\x0b\x00\x00\x00",
+		        19);
 		break;
-	case K_SMB2:
-		p->outlen = smb2_negotiate(p->out);
-		break;
+	case K_SMB2: p->outlen = smb2_negotiate(p->out); break;
 	case K_SMB1: {
 		/* SMB1 NEGOTIATE offering only "NT LM 0.12": an answer means SMBv1 is on. */
 		static const unsigned char smb1[] = {
-			0x00, 0x00, 0x00, 0x2f, 0xff, 'S', 'M', 'B', 0x72, 0, 0, 0, 0, 0x18, 0x01, 0x48,
-			0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xfe, 0, 0, 0, 0,
-			0x00, 0x0c, 0x00, 0x02, 'N', 'T', ' ', 'L', 'M', ' ', '0', '.', '1', '2', 0x00,
+		    0x00, 0x00, 0x00, 0x2f, 0xff, 'S',  'M', 'B', 0x72, 0,   0,    0,    0,
+		    0x18, 0x01, 0x48, 0,    0,    0,    0,   0,   0,    0,   0,    0,    0,
+		    0,    0,    0,    0,    0xff, 0xfe, 0,   0,   0,    0,   0x00, 0x0c, 0x00,
+		    0x02, 'N',  'T',  ' ',  'L',  'M',  ' ', '0', '.',  '1', '2',  0x00,
 		};
 		set_out(p, smb1, sizeof(smb1));
 		break;
 	}
-	case K_REDIS:
-		set_outs(p, "PING\r\n");
-		break;
-	case K_PGSQL:
-		set_out(p, "\x00\x00\x00\x08\x04\xd2\x16\x2f", 8);
-		break;
+	case K_REDIS: set_outs(p, "PING\r\n"); break;
+	case K_PGSQL: set_out(p, "\x00\x00\x00\x08\x04\xd2\x16\x2f", 8); break;
 	case K_MSSQL: {
 		static const unsigned char pre[] = {
-			0x12, 0x01, 0x00, 0x2f, 0x00, 0x00, 0x01, 0x00, /* TDS header */
-			0x00, 0x00, 0x1a, 0x00, 0x06, 0x01, 0x00, 0x20, 0x00, 0x01, 0x02, 0x00, 0x21,
-			0x00, 0x01, 0x03, 0x00, 0x22, 0x00, 0x04, 0x04, 0x00, 0x26, 0x00, 0x01, 0xff,
-			0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* VERSION */
-			0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* ENCRYPTION INSTOPT THREADID */
-			0x00, /* MARS */
+		    0x12, 0x01, 0x00, 0x2f, 0x00, 0x00, 0x01, 0x00, /* TDS header */
+		    0x00, 0x00, 0x1a, 0x00, 0x06, 0x01, 0x00, 0x20, 0x00, 0x01, 0x02,
+		    0x00, 0x21, 0x00, 0x01, 0x03, 0x00, 0x22, 0x00, 0x04, 0x04, 0x00,
+		    0x26, 0x00, 0x01, 0xff, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* VERSION */
+		    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* ENCRYPTION INSTOPT THREADID */
+		    0x00,                                     /* MARS */
 		};
 		set_out(p, pre, sizeof(pre));
 		break;
@@ -736,27 +736,28 @@ static void proto_begin(struct eng *e, struct probe *p)
 	case K_MONGO: {
 		/* OP_QUERY isMaster on admin.$cmd: every MongoDB answers it. */
 		static const unsigned char q[] = {
-			58, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0xd4, 0x07, 0, 0, 0, 0, 0, 0,
-			'a', 'd', 'm', 'i', 'n', '.', '$', 'c', 'm', 'd', 0, 0, 0, 0, 0,
-			0xff, 0xff, 0xff, 0xff, 19, 0, 0, 0, 0x10, 'i', 's', 'M', 'a', 's',
-			't', 'e', 'r', 0, 1, 0, 0, 0, 0,
+		    58,  0,   0,   0,   1,   0,    0,    0,    0,    0,   0,   0,   0xd4, 0x07, 0,
+		    0,   0,   0,   0,   0,   'a',  'd',  'm',  'i',  'n', '.', '$', 'c',  'm',  'd',
+		    0,   0,   0,   0,   0,   0xff, 0xff, 0xff, 0xff, 19,  0,   0,   0,    0x10, 'i',
+		    's', 'M', 'a', 's', 't', 'e',  'r',  0,    1,    0,   0,   0,   0,
 		};
 		set_out(p, q, sizeof(q));
 		break;
 	}
-	case K_MEMCACHED:
-		set_outs(p, "version\r\n");
-		break;
+	case K_MEMCACHED: set_outs(p, "version\r\n"); break;
 	case K_MODBUS:
 		/* Read Device Identification (43/14), basic objects. */
 		set_out(p, "\x00\x01\x00\x00\x00\x05\x00\x2b\x0e\x01\x00", 11);
 		break;
 	case K_S7:
 		/* TPKT + COTP Connection Request to TSAP 0x0102 (rack 0, slot 2). */
-		set_out(p, "\x03\x00\x00\x16\x11\xe0\x00\x00\x00\x01\x00\xc1\x02\x01\x00\xc2\x02\x01\x02\xc0\x01\x0a", 22);
+		set_out(p,
+		        "\x03\x00\x00\x16\x11\xe0\x00\x00\x00\x01\x00\xc1\x02\x01\x00\xc2\x02\x01\x02\xc0\x01"
+		        "\x0a",
+		        22);
 		break;
 	case K_DNP3: {
-		unsigned char f[10] = { 0x05, 0x64, 0x05, 0xc9, 0x01, 0x00, 0x03, 0x00 };
+		unsigned char f[10] = {0x05, 0x64, 0x05, 0xc9, 0x01, 0x00, 0x03, 0x00};
 		uint16_t crc = dnp3_crc(f, 8);
 
 		f[8] = (unsigned char)(crc & 0xff);
@@ -768,8 +769,7 @@ static void proto_begin(struct eng *e, struct probe *p)
 		/* BVLC original-unicast, NPDU, unconfirmed Who-Is. */
 		set_out(p, "\x81\x0a\x00\x08\x01\x00\x10\x08", 8);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -797,23 +797,15 @@ static size_t framed_len(const struct probe *p)
 
 	switch ((enum kind)p->job.kind) {
 	case K_RDP:
-	case K_S7:
-		return n >= 4 ? ((size_t)b[2] << 8 | b[3]) : 0;
+	case K_S7: return n >= 4 ? ((size_t)b[2] << 8 | b[3]) : 0;
 	case K_SMB1:
-	case K_SMB2:
-		return n >= 4 ? 4 + ((size_t)b[1] << 16 | (size_t)b[2] << 8 | b[3]) : 0;
-	case K_MYSQL:
-		return n >= 4 ? 4 + ((size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16) : 0;
-	case K_MSSQL:
-		return n >= 4 ? ((size_t)b[2] << 8 | b[3]) : 0;
-	case K_MONGO:
-		return n >= 4 ? get_u32le(b) : 0;
-	case K_MODBUS:
-		return n >= 6 ? 6 + ((size_t)b[4] << 8 | b[5]) : 0;
-	case K_DNP3:
-		return n >= 3 ? 5 + b[2] + 2 * ((b[2] + 10) / 16) : 0;
-	default:
-		return 0;
+	case K_SMB2: return n >= 4 ? 4 + ((size_t)b[1] << 16 | (size_t)b[2] << 8 | b[3]) : 0;
+	case K_MYSQL: return n >= 4 ? 4 + ((size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16) : 0;
+	case K_MSSQL: return n >= 4 ? ((size_t)b[2] << 8 | b[3]) : 0;
+	case K_MONGO: return n >= 4 ? get_u32le(b) : 0;
+	case K_MODBUS: return n >= 6 ? 6 + ((size_t)b[4] << 8 | b[5]) : 0;
+	case K_DNP3: return n >= 3 ? 5 + b[2] + 2 * ((b[2] + 10) / 16) : 0;
+	default: return 0;
 	}
 }
 
@@ -849,16 +841,13 @@ static int proto_input(struct eng *e, struct probe *p)
 	case K_MAILBOX:
 	case K_VNC:
 	case K_MEMCACHED:
-	case K_GENERIC:
-		return has_line(in);
+	case K_GENERIC: return has_line(in);
 	case K_FTP:
-	case K_SMTP:
-		return reply_complete(in);
+	case K_SMTP: return reply_complete(in);
 	case K_TELNET:
 		/* IAC negotiation comes first; a few bytes or a line is enough. */
 		return in->len >= 12 || has_line(in);
-	case K_PGSQL:
-		return in->len >= 1;
+	case K_PGSQL: return in->len >= 1;
 	case K_REDIS:
 		if (p->step == 0) {
 			if (!has_line(in))
@@ -880,15 +869,11 @@ static int proto_input(struct eng *e, struct probe *p)
 				return in->len > 64 && !d;
 			return (size_t)(nl + 2 - in->ptr) + (size_t)strtoul(d + 1, NULL, 10) <= in->len;
 		}
-	case K_BACNET:
-		return in->len >= 4;
+	case K_BACNET: return in->len >= 4;
 	case K_HTTP:
 	case K_ES:
-	case K_TLSONLY:
-		return 0; /* until the server closes, max_read or the deadline */
-	default:
-		fl = framed_len(p);
-		return fl > 0 && in->len >= fl;
+	case K_TLSONLY: return 0; /* until the server closes, max_read or the deadline */
+	default: fl = framed_len(p); return fl > 0 && in->len >= fl;
 	}
 }
 
@@ -942,15 +927,9 @@ static void tls_step(struct eng *e, struct probe *p)
 		return;
 	}
 	switch (SSL_get_error(p->ssl, r)) {
-	case SSL_ERROR_WANT_READ:
-		want(e, p, EPOLLIN);
-		return;
-	case SSL_ERROR_WANT_WRITE:
-		want(e, p, EPOLLOUT);
-		return;
-	default:
-		ERR_clear_error();
-		finish(e, p, R_TLSFAIL);
+	case SSL_ERROR_WANT_READ: want(e, p, EPOLLIN); return;
+	case SSL_ERROR_WANT_WRITE: want(e, p, EPOLLOUT); return;
+	default: ERR_clear_error(); finish(e, p, R_TLSFAIL);
 	}
 }
 
@@ -1172,7 +1151,8 @@ static int start(struct eng *e, struct host *h, struct job j)
 	if (j.kind == K_CONNECT && e->nspare[h->sa.ss_family == AF_INET6] > 0)
 		fd = e->spare[h->sa.ss_family == AF_INET6][--e->nspare[h->sa.ss_family == AF_INET6]];
 	else
-		fd = socket(h->sa.ss_family, (p->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		fd = socket(h->sa.ss_family,
+		            (p->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		int en = errno;
 
@@ -1518,7 +1498,7 @@ static void interpret(struct rec *r, const struct probe *p)
 				json_object_set_new(r->ev, "nla", json_boolean(sel == 2 || sel == 8));
 			} else if (n >= 19 && b[11] == 0x03) {
 				json_object_set_new(r->ev, "negotiation_failure",
-						    json_integer(get_u32le(b + 15)));
+				                    json_integer(get_u32le(b + 15)));
 			}
 		}
 		break;
@@ -1535,8 +1515,7 @@ static void interpret(struct rec *r, const struct probe *p)
 		}
 		break;
 	case K_SMB1:
-		if (n >= 13 && memcmp(b + 4, "\xffSMB", 4) == 0 && b[8] == 0x72 &&
-		    get_u32le(b + 9) == 0) {
+		if (n >= 13 && memcmp(b + 4, "\xffSMB", 4) == 0 && b[8] == 0x72 && get_u32le(b + 9) == 0) {
 			r->confirmed = 1;
 			r->smb1 = 1;
 		}
@@ -1570,7 +1549,7 @@ static void interpret(struct rec *r, const struct probe *p)
 			json_object_set_new(r->ev, "auth_required", json_false());
 			set_product_from(r, "redis", s, n);
 		} else if (n >= 7 && (memcmp(s, "-NOAUTH", 7) == 0 || memcmp(s, "-DENIED", 7) == 0 ||
-				      strstr(s, "uthentication") != NULL)) {
+		                      strstr(s, "uthentication") != NULL)) {
 			r->confirmed = 1;
 			r->sev = KC_SEV_MEDIUM;
 			json_object_set_new(r->ev, "auth_required", json_true());
@@ -1602,7 +1581,7 @@ static void interpret(struct rec *r, const struct probe *p)
 
 				if (b[o] == 0 && off + 4 <= n) {
 					snprintf(tmp, sizeof(tmp), "%u.%u.%u", b[off], b[off + 1],
-						 (unsigned)b[off + 2] << 8 | b[off + 3]);
+					         (unsigned)b[off + 2] << 8 | b[off + 3]);
 					ev_str(r, "version", tmp);
 					break;
 				}
@@ -1624,7 +1603,8 @@ static void interpret(struct rec *r, const struct probe *p)
 			int status = atoi(s + 9);
 
 			json_object_set_new(r->ev, "http_status", json_integer(status));
-			if (status == 200 && (strstr(s, "\"cluster_name\"") || strstr(s, "You Know, for Search"))) {
+			if (status == 200 &&
+			    (strstr(s, "\"cluster_name\"") || strstr(s, "You Know, for Search"))) {
 				r->confirmed = 1;
 				r->sev = KC_SEV_HIGH;
 				json_object_set_new(r->ev, "auth_required", json_false());
@@ -1632,7 +1612,8 @@ static void interpret(struct rec *r, const struct probe *p)
 					const char *body = strstr(s, "\r\n\r\n");
 
 					if (body)
-						set_product_from(r, "elasticsearch", body, n - (size_t)(body - s));
+						set_product_from(r, "elasticsearch", body,
+						                 n - (size_t)(body - s));
 				}
 			} else if (status == 401 && strstr(s, "realm=\"security\"")) {
 				r->confirmed = 1;
@@ -1671,8 +1652,7 @@ static void interpret(struct rec *r, const struct probe *p)
 			ev_str(r, "handshake", "BVLC reply to Who-Is");
 		}
 		break;
-	default:
-		break;
+	default: break;
 	}
 	if (r->confirmed)
 		r->confidence = 95;
@@ -1714,7 +1694,7 @@ static int rec_cmp_key(const struct eng *e, const struct rec *a, const struct re
 }
 
 static void emit_ports(struct eng *e, struct ports_ctx *c, unsigned flags, const uint16_t *ports,
-		       size_t nports)
+                       size_t nports)
 {
 	const struct kc_scan_sink *sink = e->sink;
 
@@ -1737,10 +1717,10 @@ static void emit_ports(struct eng *e, struct ports_ctx *c, unsigned flags, const
 		for (size_t t = 0; t < h->ntix; t++) {
 			const struct kc_scan_target *tg = &e->targets[h->tix[t]];
 			struct kc_finding f = {
-				.org_id = tg->org_id,
-				.target = tg->ip,
-				.host = tg->host[0] ? tg->host : NULL,
-				.port = r->port,
+			    .org_id = tg->org_id,
+			    .target = tg->ip,
+			    .host = tg->host[0] ? tg->host : NULL,
+			    .port = r->port,
 			};
 
 			if (r->def->check) {
@@ -1760,10 +1740,10 @@ static void emit_ports(struct eng *e, struct ports_ctx *c, unsigned flags, const
 				sink->finding(sink->arg, &f);
 			}
 			if (r->has_prod) {
-				json_t *pj = json_pack("{s:s,s:s,s:s,s:s,s:s}", "product", r->prod.name,
-						       "version", r->prod.version, "patch_level",
-						       r->prod.patch, "banner", r->banner, "service",
-						       r->service);
+				json_t *pj =
+				    json_pack("{s:s,s:s,s:s,s:s,s:s}", "product", r->prod.name, "version",
+				              r->prod.version, "patch_level", r->prod.patch, "banner",
+				              r->banner, "service", r->service);
 				char *pev = pj ? json_dumps(pj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 				char check[64];
 
@@ -1811,12 +1791,11 @@ static int rec_sort_cmp(const void *a, const void *b, void *arg)
 }
 
 int kc_scan_ports(const struct kc_scan_opts *opts, const struct kc_scan_target *targets, size_t n,
-		  const uint16_t *ports, size_t nports, unsigned flags,
-		  const struct kc_scan_sink *sink, struct kc_port_result **out, size_t *nout,
-		  kc_err *err)
+                  const uint16_t *ports, size_t nports, unsigned flags, const struct kc_scan_sink *sink,
+                  struct kc_port_result **out, size_t *nout, kc_err *err)
 {
 	struct eng e;
-	struct ports_ctx c = { 0 };
+	struct ports_ctx c = {0};
 	struct kc_port_result *res = NULL;
 	size_t nres = 0;
 	int rc;
@@ -1841,7 +1820,7 @@ int kc_scan_ports(const struct kc_scan_opts *opts, const struct kc_scan_target *
 		if (d->udp && (flags & (KC_SCAN_NO_UDP | KC_SCAN_CONNECT_ONLY)))
 			continue;
 		for (size_t hi = 0; hi < e.nhosts; hi++) {
-			struct job j = { .port = ports[pi], .kind = d->udp ? (uint8_t)d->kind : K_CONNECT };
+			struct job j = {.port = ports[pi], .kind = d->udp ? (uint8_t)d->kind : K_CONNECT};
 
 			if ((rc = job_add(&e, &e.hosts[hi], j))) {
 				kc_err_set(err, rc, "%s", _("out of memory"));
@@ -1862,7 +1841,7 @@ int kc_scan_ports(const struct kc_scan_opts *opts, const struct kc_scan_target *
 		}
 		for (size_t i = 0; i < c.n; i++) {
 			struct rec *r = &c.recs[i];
-			struct job j = { .ref = (uint32_t)i, .port = r->port, .kind = (uint8_t)r->def->kind };
+			struct job j = {.ref = (uint32_t)i, .port = r->port, .kind = (uint8_t)r->def->kind};
 
 			if (r->udp)
 				continue;
@@ -1968,7 +1947,7 @@ static void cert_read(struct eng *e, SSL *ssl, struct kc_tls_result *r)
 		r->trusted = X509_verify_cert(vc) == 1;
 		if (!r->trusted)
 			snprintf(r->verify_msg, sizeof(r->verify_msg), "%s",
-				 X509_verify_cert_error_string(X509_STORE_CTX_get_error(vc)));
+			         X509_verify_cert_error_string(X509_STORE_CTX_get_error(vc)));
 	}
 	X509_STORE_CTX_free(vc);
 	r->self_signed = X509_self_signed(leaf, 0) == 1;
@@ -1988,8 +1967,12 @@ static void cert_read(struct eng *e, SSL *ssl, struct kc_tls_result *r)
 
 		r->key_bits = EVP_PKEY_get_bits(pk);
 		snprintf(r->key_type, sizeof(r->key_type), "%s",
-			 id == EVP_PKEY_RSA ? "RSA" : id == EVP_PKEY_EC ? "EC" : id == EVP_PKEY_DSA ? "DSA" :
-			 id == EVP_PKEY_ED25519 ? "ED25519" : id == EVP_PKEY_ED448 ? "ED448" : "other");
+		         id == EVP_PKEY_RSA       ? "RSA"
+		         : id == EVP_PKEY_EC      ? "EC"
+		         : id == EVP_PKEY_DSA     ? "DSA"
+		         : id == EVP_PKEY_ED25519 ? "ED25519"
+		         : id == EVP_PKEY_ED448   ? "ED448"
+		                                  : "other");
 	}
 	{
 		int nid = X509_get_signature_nid(leaf);
@@ -2031,17 +2014,17 @@ static int weak_sig(const char *alg)
 }
 
 static void tls_emit(const struct kc_scan_opts *o, const struct kc_scan_sink *sink,
-		     const struct kc_tls_result *r)
+                     const struct kc_tls_result *r)
 {
 	json_t *ev, *offered, *not_offered;
 	char *evs, when[32];
 	struct tm tm;
 	struct kc_finding f = {
-		.org_id = r->ep.org_id,
-		.target = r->ep.ip,
-		.host = r->ep.host[0] ? r->ep.host : NULL,
-		.port = r->ep.port,
-		.confidence = 100,
+	    .org_id = r->ep.org_id,
+	    .target = r->ep.ip,
+	    .host = r->ep.host[0] ? r->ep.host : NULL,
+	    .port = r->ep.port,
+	    .confidence = 100,
 	};
 
 	if (!sink || !sink->finding || !r->handshake)
@@ -2050,25 +2033,24 @@ static void tls_emit(const struct kc_scan_opts *o, const struct kc_scan_sink *si
 	not_offered = json_array();
 	for (unsigned b = KC_TLS_V1_0; b <= KC_TLS_V1_3; b <<= 1)
 		json_array_append_new(r->versions & b ? offered : not_offered,
-				      json_string(kc_tls_version_name(b)));
+		                      json_string(kc_tls_version_name(b)));
 	gmtime_r(&r->not_after, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	ev = json_pack("{s:o,s:o,s:s,s:s,s:b,s:b,s:i,s:s,s:s,s:s,s:s}", "offered", offered,
-		       "not_offered", not_offered, "subject", r->subject, "not_after", when, "trusted",
-		       r->trusted, "self_signed", r->self_signed, "key_bits", r->key_bits, "key_type",
-		       r->key_type, "signature", r->sig_alg, "starttls",
-		       r->ep.starttls == KC_STARTTLS_SMTP ? "smtp" : "none", "verify_error",
-		       r->verify_msg);
+	ev = json_pack("{s:o,s:o,s:s,s:s,s:b,s:b,s:i,s:s,s:s,s:s,s:s}", "offered", offered, "not_offered",
+	               not_offered, "subject", r->subject, "not_after", when, "trusted", r->trusted,
+	               "self_signed", r->self_signed, "key_bits", r->key_bits, "key_type", r->key_type,
+	               "signature", r->sig_alg, "starttls",
+	               r->ep.starttls == KC_STARTTLS_SMTP ? "smtp" : "none", "verify_error", r->verify_msg);
 	if (r->name_ok >= 0 && ev)
 		json_object_set_new(ev, "name_match", json_boolean(r->name_ok));
 	evs = ev ? json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	f.evidence = evs ? evs : "{}";
-#define EMIT(chk, sv, ttl)                           \
-	do {                                         \
-		f.check = chk;                       \
-		f.severity = sv;                     \
-		f.title = ttl;                       \
-		sink->finding(sink->arg, &f);        \
+#define EMIT(chk, sv, ttl)                                                                                   \
+	do {                                                                                                 \
+		f.check = chk;                                                                               \
+		f.severity = sv;                                                                             \
+		f.title = ttl;                                                                               \
+		sink->finding(sink->arg, &f);                                                                \
 	} while (0)
 	if (r->versions & (KC_TLS_V1_0 | KC_TLS_V1_1))
 		EMIT("tls.protocol", KC_SEV_MEDIUM, N_("Obsolete TLS versions (1.0/1.1) offered"));
@@ -2086,18 +2068,18 @@ static void tls_emit(const struct kc_scan_opts *o, const struct kc_scan_sink *si
 	    (!strcmp(r->key_type, "EC") && r->key_bits < 224))
 		EMIT("tls.key", KC_SEV_MEDIUM, N_("Weak TLS certificate key"));
 	if (weak_sig(r->sig_alg) && !r->self_signed)
-		EMIT("tls.signature", KC_SEV_MEDIUM, N_("TLS certificate signed with a weak hash (SHA-1/MD5)"));
+		EMIT("tls.signature", KC_SEV_MEDIUM,
+		     N_("TLS certificate signed with a weak hash (SHA-1/MD5)"));
 #undef EMIT
 	free(evs);
 	json_decref(ev);
 }
 
-int kc_scan_tls_results(const struct kc_scan_opts *opts, const struct kc_tls_endpoint *eps,
-			size_t n, const struct kc_scan_sink *sink, struct kc_tls_result **out,
-			kc_err *err)
+int kc_scan_tls_results(const struct kc_scan_opts *opts, const struct kc_tls_endpoint *eps, size_t n,
+                        const struct kc_scan_sink *sink, struct kc_tls_result **out, kc_err *err)
 {
 	struct eng e;
-	struct tls_ctx c = { 0 };
+	struct tls_ctx c = {0};
 	int rc;
 	int limits = opts->per_ip_rate > 0 || opts->per_ip_connect_rate > 0;
 
@@ -2129,8 +2111,10 @@ int kc_scan_tls_results(const struct kc_scan_opts *opts, const struct kc_tls_end
 
 		for (size_t t = 0; t < h->ntix; t++)
 			for (int v = 3; v >= 0; v--) {
-				struct job j = { .ref = (uint32_t)h->tix[t], .port = eps[h->tix[t]].port,
-						 .kind = K_TLSVER, .tlsv = (int8_t)v };
+				struct job j = {.ref = (uint32_t)h->tix[t],
+				                .port = eps[h->tix[t]].port,
+				                .kind = K_TLSVER,
+				                .tlsv = (int8_t)v};
 
 				if (job_add(&e, h, j)) {
 					rc = kc_err_set(err, KC_ENOMEM, "%s", _("out of memory"));
@@ -2157,7 +2141,7 @@ out:
 }
 
 int kc_scan_tls(const struct kc_scan_opts *opts, const struct kc_tls_endpoint *eps, size_t n,
-		const struct kc_scan_sink *sink, kc_err *err)
+                const struct kc_scan_sink *sink, kc_err *err)
 {
 	return kc_scan_tls_results(opts, eps, n, sink, NULL, err);
 }

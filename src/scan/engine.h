@@ -49,14 +49,14 @@ struct kc_port_result {
 	char ip[48];
 	char host[256];
 	uint16_t port;
-	int udp;	  /* 1 for a UDP service (BACnet), else TCP */
+	int udp;          /* 1 for a UDP service (BACnet), else TCP */
 	char service[24]; /* "ssh", "http", "rdp", "smb", "redis", ... "" when unknown */
-	int tls;	  /* 1 when a TLS handshake succeeded on the port (implicit TLS) */
-	int confirmed;	  /* 1 when the protocol's own handshake answered */
-	int confidence;	  /* 0-100 that service is right */
+	int tls;          /* 1 when a TLS handshake succeeded on the port (implicit TLS) */
+	int confirmed;    /* 1 when the protocol's own handshake answered */
+	int confidence;   /* 0-100 that service is right */
 	char banner[256]; /* printable excerpt of what the service said ("" none) */
 	char product[64]; /* "OpenSSH 9.2p1", "" when unknown */
-	char cpe[160];	  /* CPE 2.3 name, "" when unknown */
+	char cpe[160];    /* CPE 2.3 name, "" when unknown */
 };
 
 /*
@@ -76,9 +76,8 @@ struct kc_port_result {
  * errors.
  */
 int kc_scan_ports(const struct kc_scan_opts *opts, const struct kc_scan_target *targets, size_t n,
-		  const uint16_t *ports, size_t nports, unsigned flags,
-		  const struct kc_scan_sink *sink, struct kc_port_result **out, size_t *nout,
-		  kc_err *err);
+                  const uint16_t *ports, size_t nports, unsigned flags, const struct kc_scan_sink *sink,
+                  struct kc_port_result **out, size_t *nout, kc_err *err);
 
 enum kc_starttls {
 	KC_STARTTLS_NONE = 0,
@@ -88,7 +87,7 @@ enum kc_starttls {
 /* A TLS service to check. */
 struct kc_tls_endpoint {
 	int64_t org_id;
-	char ip[48];	/* numeric address to connect to */
+	char ip[48];    /* numeric address to connect to */
 	char host[256]; /* SNI and name to match; "" for a bare address */
 	uint16_t port;
 	enum kc_starttls starttls;
@@ -105,13 +104,13 @@ enum {
 /* What kc_scan_tls saw at one endpoint. */
 struct kc_tls_result {
 	struct kc_tls_endpoint ep;
-	int reached;	     /* 1 when a TCP connection was made */
-	int handshake;	     /* 1 when at least one TLS version completed */
+	int reached;         /* 1 when a TCP connection was made */
+	int handshake;       /* 1 when at least one TLS version completed */
 	unsigned versions;   /* KC_TLS_V* offered by the server */
-	int trusted;	     /* chain verifies against the store (time not checked) */
+	int trusted;         /* chain verifies against the store (time not checked) */
 	int self_signed;     /* leaf issued by itself */
-	int name_ok;	     /* host (or IP when host is "") matches the leaf; -1 not checked */
-	int key_bits;	     /* leaf public key size */
+	int name_ok;         /* host (or IP when host is "") matches the leaf; -1 not checked */
+	int key_bits;        /* leaf public key size */
 	char key_type[8];    /* "RSA", "EC", "ED25519", ... */
 	char sig_alg[32];    /* leaf signature algorithm, "sha256WithRSAEncryption" */
 	time_t not_after;    /* leaf expiry */
@@ -129,10 +128,9 @@ struct kc_tls_result {
  * *out (optional, free()) receives one result per endpoint in input order.
  */
 int kc_scan_tls(const struct kc_scan_opts *opts, const struct kc_tls_endpoint *eps, size_t n,
-		const struct kc_scan_sink *sink, kc_err *err);
-int kc_scan_tls_results(const struct kc_scan_opts *opts, const struct kc_tls_endpoint *eps,
-			size_t n, const struct kc_scan_sink *sink, struct kc_tls_result **out,
-			kc_err *err);
+                const struct kc_scan_sink *sink, kc_err *err);
+int kc_scan_tls_results(const struct kc_scan_opts *opts, const struct kc_tls_endpoint *eps, size_t n,
+                        const struct kc_scan_sink *sink, struct kc_tls_result **out, kc_err *err);
 
 /* "TLSv1.0" ... for one KC_TLS_V* bit. */
 const char *kc_tls_version_name(unsigned bit);

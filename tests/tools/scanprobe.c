@@ -43,18 +43,18 @@ static void on_finding(void *arg, const struct kc_finding *f)
 	json_t *ev = json_loads(f->evidence ? f->evidence : "{}", 0, NULL);
 
 	(void)arg;
-	print_json(json_pack("{s:s,s:I,s:s,s:s,s:s?,s:i,s:s,s:i,s:s,s:o,s:s?}", "type", "finding",
-			     "org", (json_int_t)f->org_id, "check", f->check, "target", f->target,
-			     "host", f->host, "port", f->port, "severity", kc_sev_name(f->severity),
-			     "confidence", f->confidence, "title", f->title, "evidence",
-			     ev ? ev : json_null(), "cpe", f->cpe));
+	print_json(json_pack("{s:s,s:I,s:s,s:s,s:s?,s:i,s:s,s:i,s:s,s:o,s:s?}", "type", "finding", "org",
+	                     (json_int_t)f->org_id, "check", f->check, "target", f->target, "host", f->host,
+	                     "port", f->port, "severity", kc_sev_name(f->severity), "confidence",
+	                     f->confidence, "title", f->title, "evidence", ev ? ev : json_null(), "cpe",
+	                     f->cpe));
 }
 
 static void on_covered(void *arg, int64_t org, const char *family, const char *target, int port)
 {
 	(void)arg;
-	print_json(json_pack("{s:s,s:I,s:s,s:s,s:i}", "type", "covered", "org", (json_int_t)org,
-			     "family", family, "target", target, "port", port));
+	print_json(json_pack("{s:s,s:I,s:s,s:s,s:i}", "type", "covered", "org", (json_int_t)org, "family",
+	                     family, "target", target, "port", port));
 }
 
 static int parse_ports(const char *s, uint16_t **out, size_t *n)
@@ -99,7 +99,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	struct kc_scan_opts o;
-	struct kc_scan_sink sink = { NULL, on_finding, on_covered, NULL };
+	struct kc_scan_sink sink = {NULL, on_finding, on_covered, NULL};
 	struct kc_scan_target *tg = NULL;
 	struct kc_tls_endpoint *eps = NULL;
 	size_t nt = 0, cap = 0;
@@ -161,7 +161,7 @@ int main(int argc, char **argv)
 				usage();
 			base = a4[0] << 24 | a4[1] << 16 | a4[2] << 8 | a4[3];
 			for (uint64_t k = 0; k < (1ull << (32 - len)); k++) {
-				struct in_addr in = { htonl(base + (uint32_t)k) };
+				struct in_addr in = {htonl(base + (uint32_t)k)};
 
 				if (nt == cap) {
 					cap = cap ? cap * 2 : 64;
@@ -190,7 +190,8 @@ int main(int argc, char **argv)
 				size_t iplen;
 
 				if (at)
-					snprintf(eps[nt].host, sizeof(eps[nt].host), "%.*s", (int)(at - a), a);
+					snprintf(eps[nt].host, sizeof(eps[nt].host), "%.*s", (int)(at - a),
+					         a);
 				colon = strrchr(ip, ':');
 				if (!colon)
 					usage();
@@ -206,7 +207,7 @@ int main(int argc, char **argv)
 				const char *eq = strchr(a, '=');
 
 				snprintf(tg[nt].ip, sizeof(tg[nt].ip), "%.*s",
-					 (int)(eq ? (size_t)(eq - a) : strlen(a)), a);
+				         (int)(eq ? (size_t)(eq - a) : strlen(a)), a);
 				if (eq)
 					snprintf(tg[nt].host, sizeof(tg[nt].host), "%s", eq + 1);
 			}
@@ -230,14 +231,13 @@ int main(int argc, char **argv)
 			for (unsigned b = KC_TLS_V1_0; b <= KC_TLS_V1_3; b <<= 1)
 				if (res[i].versions & b)
 					json_array_append_new(vs, json_string(kc_tls_version_name(b)));
-			print_json(json_pack("{s:s,s:s,s:s,s:i,s:b,s:b,s:o,s:b,s:b,s:i,s:s,s:i,s:s,s:I}",
-					     "type", "tls", "ip", res[i].ep.ip, "host", res[i].ep.host,
-					     "port", res[i].ep.port, "reached", res[i].reached,
-					     "handshake", res[i].handshake, "versions", vs, "trusted",
-					     res[i].trusted, "self_signed", res[i].self_signed, "name_ok",
-					     res[i].name_ok, "key_type", res[i].key_type, "key_bits",
-					     res[i].key_bits, "signature", res[i].sig_alg, "not_after",
-					     (json_int_t)res[i].not_after));
+			print_json(json_pack(
+			    "{s:s,s:s,s:s,s:i,s:b,s:b,s:o,s:b,s:b,s:i,s:s,s:i,s:s,s:I}", "type", "tls", "ip",
+			    res[i].ep.ip, "host", res[i].ep.host, "port", res[i].ep.port, "reached",
+			    res[i].reached, "handshake", res[i].handshake, "versions", vs, "trusted",
+			    res[i].trusted, "self_signed", res[i].self_signed, "name_ok", res[i].name_ok,
+			    "key_type", res[i].key_type, "key_bits", res[i].key_bits, "signature",
+			    res[i].sig_alg, "not_after", (json_int_t)res[i].not_after));
 		}
 		free(res);
 	} else {
@@ -252,16 +252,16 @@ int main(int argc, char **argv)
 		rc = kc_scan_ports(&o, tg, nt, ports, nports, flags, &sink, &pr, &np, &err);
 		for (size_t i = 0; rc == 0 && i < np; i++)
 			print_json(json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:b,s:b,s:i,s:s,s:s,s:s}", "type",
-					     "port", "ip", pr[i].ip, "host", pr[i].host, "port", pr[i].port,
-					     "proto", pr[i].udp ? "udp" : "tcp", "service", pr[i].service,
-					     "tls", pr[i].tls, "confirmed", pr[i].confirmed, "confidence",
-					     pr[i].confidence, "banner", pr[i].banner, "product",
-					     pr[i].product, "cpe", pr[i].cpe));
+			                     "port", "ip", pr[i].ip, "host", pr[i].host, "port", pr[i].port,
+			                     "proto", pr[i].udp ? "udp" : "tcp", "service", pr[i].service,
+			                     "tls", pr[i].tls, "confirmed", pr[i].confirmed, "confidence",
+			                     pr[i].confidence, "banner", pr[i].banner, "product",
+			                     pr[i].product, "cpe", pr[i].cpe));
 		free(pr);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	fprintf(stderr, "elapsed_ms %.0f\n",
-		(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	        (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	if (rc) {
 		fprintf(stderr, "scanprobe: %s\n", err.msg);
 		return 1;

@@ -34,8 +34,8 @@ static void ssh_banners(void **state)
 	     "cpe:2.3:a:openbsd:openssh:8.9:p1:*:*:*:*:*:*", 80, NULL);
 	/* No package patch level: backports may hide behind the version. */
 	want("ssh", "SSH-2.0-OpenSSH_7.4\r\n", "cpe:2.3:a:openbsd:openssh:7.4:*:*:*:*:*:*:*", 30, NULL);
-	want("ssh", "SSH-2.0-OpenSSH_for_Windows_8.1\r\n",
-	     "cpe:2.3:a:openbsd:openssh:8.1:*:*:*:*:*:*:*", 30, NULL);
+	want("ssh", "SSH-2.0-OpenSSH_for_Windows_8.1\r\n", "cpe:2.3:a:openbsd:openssh:8.1:*:*:*:*:*:*:*", 30,
+	     NULL);
 	want("ssh", "SSH-2.0-dropbear_2022.83\r\n",
 	     "cpe:2.3:a:dropbear_ssh_project:dropbear_ssh:2022.83:*:*:*:*:*:*:*", 80, NULL);
 	none("ssh", "SSH-2.0-Cisco-1.25\r\n");
@@ -88,7 +88,8 @@ static void http_db_and_cache_banners(void **state)
 	want("memcached", "VERSION 1.6.18\r\n", "cpe:2.3:a:memcached:memcached:1.6.18:*:*:*:*:*:*:*", 30,
 	     NULL);
 	want("elasticsearch",
-	     "{\"name\":\"n\",\"cluster_name\":\"c\",\"version\":{\"number\" : \"7.17.0\"},\"tagline\":\"You Know, for Search\"}",
+	     "{\"name\":\"n\",\"cluster_name\":\"c\",\"version\":{\"number\" : \"7.17.0\"},\"tagline\":\"You "
+	     "Know, for Search\"}",
 	     "cpe:2.3:a:elastic:elasticsearch:7.17.0:*:*:*:*:*:*:*", 80, NULL);
 	none("redis", "-NOAUTH Authentication required.\r\n");
 	none("mysql", "\xff\x01");
@@ -114,10 +115,10 @@ static void excerpts_and_cpe_quoting(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(ssh_banners),
-		cmocka_unit_test(ftp_and_mail_banners),
-		cmocka_unit_test(http_db_and_cache_banners),
-		cmocka_unit_test(excerpts_and_cpe_quoting),
+	    cmocka_unit_test(ssh_banners),
+	    cmocka_unit_test(ftp_and_mail_banners),
+	    cmocka_unit_test(http_db_and_cache_banners),
+	    cmocka_unit_test(excerpts_and_cpe_quoting),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
