@@ -22,6 +22,7 @@ const char *const kc_copy_tables[] = {
 	"outbox", "notice", "notice_event", "notify_state", "feed", "incident_case",
 	"case_org", "case_entry", "case_task", "case_clock", "observable", "case_observable", "mail_message",
 	"attachment", "case_share", "threat_level",
+	"scan_run", "scan_exclude", "scan_schedule", "finding", "finding_history", "rating_history",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
 
