@@ -103,6 +103,9 @@ int cmd_situation(struct kc_cli *cli, int argc, char **argv);
 int cmd_demo(struct kc_cli *cli, int argc, char **argv);
 int cmd_user(struct kc_cli *cli, int argc, char **argv);
 int cmd_token(struct kc_cli *cli, int argc, char **argv);
+int cmd_scan(struct kc_cli *cli, int argc, char **argv);
+int cmd_finding(struct kc_cli *cli, int argc, char **argv);
+int cmd_rating(struct kc_cli *cli, int argc, char **argv);
 int cmd_help(struct kc_cli *cli, int argc, char **argv);
 int cmd_version(struct kc_cli *cli, int argc, char **argv);
 
