@@ -381,15 +381,13 @@ int kc_scan_run(kc_store *st, const struct kc_scan_request *rq, struct kc_scan_r
 	kc_time_now_iso(now);
 	rc = kc_store_exec(st, err, &rep->run_id,
 			   "INSERT INTO scan_run (org_id, scope, checks, actor, schedule_id, status, phase, targets, refused, "
-			   "started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'targets', ?, ?, ?, ?) RETURNING id",
-			   "ittti" "t" "ii" "tt", rq->org_id ? rq->org_id : (int64_t)0, scope, checks_s,
+			   "started_at, updated_at) VALUES (CASE WHEN ? = 0 THEN NULL ELSE ? END, ?, ?, ?, ?, ?, 'targets', ?, ?, ?, ?) "
+			   "RETURNING id",
+			   "iittti" "t" "ii" "tt", rq->org_id, rq->org_id, scope, checks_s,
 			   rq->actor ? rq->actor : "scan", rq->schedule_id, rep->all_refused ? "failed" : "running",
 			   (int64_t)t.n, (int64_t)t.nrefused, now, now);
 	if (rc)
 		goto out;
-	/* org_id 0 is no organisation. */
-	if (!rq->org_id)
-		kc_store_exec(st, err, NULL, "UPDATE scan_run SET org_id = NULL WHERE id = ?", "i", rep->run_id);
 	if (rep->all_refused) {
 		kc_store_exec(st, err, NULL,
 			      "UPDATE scan_run SET error = 'targets refused', finished_at = ?, updated_at = ? WHERE id = ?",
@@ -491,10 +489,8 @@ int kc_scan_schedule_add(kc_store *st, const char *actor, int64_t org_id, unsign
 		return rc;
 	rc = kc_store_exec(st, err, id,
 			   "INSERT INTO scan_schedule (org_id, checks, every_seconds, next_run, created_by, created_at) "
-			   "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-			   "itittt", org_id, checks_s, every, now, actor, now);
-	if (!rc && !org_id)
-		rc = kc_store_exec(st, err, NULL, "UPDATE scan_schedule SET org_id = NULL WHERE id = ?", "i", *id);
+			   "VALUES (CASE WHEN ? = 0 THEN NULL ELSE ? END, ?, ?, ?, ?, ?) RETURNING id",
+			   "iitittt", org_id, org_id, checks_s, every, now, actor, now);
 	snprintf(obj, sizeof(obj), "scan_schedule:%lld", (long long)*id);
 	if (!rc)
 		rc = kc_audit_appendf(st, err, actor, "scan.schedule", obj, "%s every %lld s: %s",
