@@ -175,6 +175,7 @@ const struct kc_cmd kc_commands[] = {
 	{ "scan", cmd_scan, NEEDS_STORE | NEEDS_SCHEMA, N_("scan the registered assets of the organisations"),
 	  N_("usage: kcert scan (--org ORG | --all) [--checks service,tls,http,mail] [--resolver ADDR@PORT]\n"
 	     "                  [--trust-anchor FILE] [--ca-file FILE] [--smtp-port N] [--no-notify]\n"
+	     "                  [--ports 22,443,...]\n"
 	     "       kcert scan [--org ORG] [options] TARGET...\n"
 	     "       kcert scan exclude ORG RANGE|ADDRESS|HOST --reason TEXT\n"
 	     "       kcert scan schedule add (--org ORG | --all) --every 1d [--checks LIST]\n"

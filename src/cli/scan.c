@@ -34,8 +34,10 @@ static int scan_now(struct kc_cli *cli, int argc, char **argv)
 		{ "checks", required_argument, NULL, 'c' },	   { "resolver", required_argument, NULL, 'r' },
 		{ "trust-anchor", required_argument, NULL, 't' }, { "ca-file", required_argument, NULL, 'C' },
 		{ "smtp-port", required_argument, NULL, 's' },	   { "timeout-ms", required_argument, NULL, 'T' },
-		{ "no-notify", no_argument, NULL, 'N' },	   { NULL, 0, NULL, 0 },
+		{ "no-notify", no_argument, NULL, 'N' },	   { "ports", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
 	};
+	uint16_t ports[64];
 	struct kc_scan_request rq = { 0 };
 	struct kc_scan_report rep;
 	struct kc_scan_opts so;
@@ -65,6 +67,17 @@ static int scan_now(struct kc_cli *cli, int argc, char **argv)
 		case 's': rq.smtp_port = atoi(optarg); break;
 		case 'T': so.timeout_ms = atoi(optarg) > 0 ? atoi(optarg) : so.timeout_ms; break;
 		case 'N': rq.no_notify = 1; break;
+		case 'p':
+			rq.nports = 0;
+			for (char *p = optarg, *end; *p; p = *end ? end + 1 : end) {
+				long v = strtol(p, &end, 10);
+
+				if (end == p || v < 1 || v > 65535 || (*end && *end != ',') || rq.nports == 64)
+					return kc_cli_usage("scan", _("--ports is a list of up to 64 port numbers: 22,443"));
+				ports[rq.nports++] = (uint16_t)v;
+			}
+			rq.ports = ports;
+			break;
 		default: return kc_cli_usage("scan", _("bad option"));
 		}
 	}
