@@ -10,7 +10,7 @@ D=$T_DIR
 NET=127.78.$(( $$ % 200 + 20 ))
 REDIS=$NET.1; QUIET=$NET.2; STRAY=$NET.9
 PIDS=""
-stop_all() { for p in $PIDS; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+stop_all() { for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
 trap 'stop_all; t_cleanup' EXIT
 jq_count() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print(len([r for r in d if $1]))"; }
 
@@ -81,7 +81,7 @@ expect_out "Alvorleg funn" "the notice is in the contact's language (nynorsk)"
 # The server goes away: the rescan closes the finding as fixed.
 kill "$RPID"; wait "$RPID" 2>/dev/null
 run "$KCERT" scan --org 4601 --ports 6379 --timeout-ms 1500
-expect_out "1 fixed" "rescan fixes it"
+expect_out "2 fixed" "rescan fixes it (the service and its product)"
 run "$KCERT" finding list --org 4601 --status fixed --format json
 expect_eq "$(printf '%s' "$OUT" | jq_count "r['id']==$RID")" 1 "service.redis fixed"
 run "$KCERT" rating --org 4601 --format json
@@ -94,7 +94,7 @@ redis-server --bind "$REDIS" --port 6379 --protected-mode no --save '' --appendo
 RPID=$!; PIDS="$PIDS $RPID"
 i=0; while ! redis-cli -h "$REDIS" ping >/dev/null 2>&1 && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 run "$KCERT" scan --org 4601 --ports 6379 --timeout-ms 1500
-expect_out "1 reopened" "reopened"
+expect_out "2 reopened" "reopened (the service and its product)"
 run "$KCERT" worker --once
 expect_eq "$(grep -l "Redis" "$D"/smtp/*.eml | wc -l)" 2 "a reopening is a new notice"
 UNTIL=$(date -u -d '+30 days' +%Y-%m-%d)
