@@ -381,7 +381,7 @@ int kc_scan_run(kc_store *st, const struct kc_scan_request *rq, struct kc_scan_r
 	kc_time_now_iso(now);
 	rc = kc_store_exec(st, err, &rep->run_id,
 			   "INSERT INTO scan_run (org_id, scope, checks, actor, schedule_id, status, phase, targets, refused, "
-			   "started_at, updated_at) VALUES (CASE WHEN ? = 0 THEN NULL ELSE ? END, ?, ?, ?, ?, ?, 'targets', ?, ?, ?, ?) "
+			   "started_at, updated_at) VALUES (CASE WHEN CAST(? AS INTEGER) = 0 THEN NULL ELSE CAST(? AS INTEGER) END, ?, ?, ?, ?, ?, 'targets', ?, ?, ?, ?) "
 			   "RETURNING id",
 			   "iittti" "t" "ii" "tt", rq->org_id, rq->org_id, scope, checks_s,
 			   rq->actor ? rq->actor : "scan", rq->schedule_id, rep->all_refused ? "failed" : "running",
@@ -489,7 +489,7 @@ int kc_scan_schedule_add(kc_store *st, const char *actor, int64_t org_id, unsign
 		return rc;
 	rc = kc_store_exec(st, err, id,
 			   "INSERT INTO scan_schedule (org_id, checks, every_seconds, next_run, created_by, created_at) "
-			   "VALUES (CASE WHEN ? = 0 THEN NULL ELSE ? END, ?, ?, ?, ?, ?) RETURNING id",
+			   "VALUES (CASE WHEN CAST(? AS INTEGER) = 0 THEN NULL ELSE CAST(? AS INTEGER) END, ?, ?, ?, ?, ?) RETURNING id",
 			   "iitittt", org_id, org_id, checks_s, every, now, actor, now);
 	snprintf(obj, sizeof(obj), "scan_schedule:%lld", (long long)*id);
 	if (!rc)
