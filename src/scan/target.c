@@ -547,10 +547,10 @@ int kc_scan_exclude_add(kc_store *st, const char *actor, const kc_registry *reg,
 		if (kc_cidr_parse(value, strlen(value), &c, KC_CIDR_BARE_HOST, err))
 			return KC_EINVAL;
 		kc_cidr_format(&c, canon);
+		/* The most specific registration covering it must be this organisation's
+		 * (not another's sub-allocation inside its range). */
 		nh = kc_attrib_prefix(reg->engine, &c, hits, 16);
-		for (int i = 0; i < nh; i++)
-			if (hits[i].value < reg->n && reg->assets[hits[i].value].org_id == org_id)
-				inside = 1;
+		inside = nh > 0 && hits[0].value < reg->n && reg->assets[hits[0].value].org_id == org_id;
 	} else {
 		if (kc_domain_normalise(value, strlen(value), canon, err))
 			return KC_EINVAL;
