@@ -836,6 +836,8 @@ static const struct route {
 	{ "POST", "/api/v1/cases/{id}/attachments", kc_api_case_attach, AUTH, "Add a file: {name, content_type, data (base64)} (1 MiB of JSON at most; larger files through the web form, 10 MiB)" },
 	{ "GET", "/api/v1/situation", situation, AUTH, "The situational picture: threat level, open cases, deadlines, events over 24 h / 7 d / 30 d (org)" },
 	{ "GET", "/api/v1/campaigns", kc_api_campaigns, AUTH, "Observables two or more cases share, with the cases (the CERT)" },
+	{ "GET", "/api/v1/findings", kc_api_findings, AUTH, "Scanner findings (org, status, severity, limit, cursor; a municipality its own)" },
+	{ "GET", "/api/v1/ratings", kc_api_ratings, AUTH, "Rating per municipality: colour and open findings by severity (county, org; a municipality its own)" },
 	{ "GET", "/api/v1/whois", whois, AUTH, "Who owns an IP address, AS number, domain, URL or e-mail address (q)" },
 	{ "GET", "/api/v1/users", users, AUTH, "Users (admin)" },
 	{ "GET", "/api/v1/audit", audit, AUTH, "The audit log, newest first (admin; limit, cursor)" },

@@ -123,5 +123,27 @@ run "$KCERT" scan schedule add --org 4601 --every 1d --checks service
 expect_rc 0 "schedule add"
 run "$KCERT" scan schedule list --format csv
 expect_out "4601,service,86400" "schedule listed"
+# The API: the CERT sees all; a municipality only its own.
+pw=Korrekt-Hest-Batteri-9
+echo "$pw" | "$KCERT" user add ana --role analyst --password-stdin >/dev/null
+echo "$pw" | "$KCERT" user add bergen --role member --org 4601 --password-stdin >/dev/null
+echo "$pw" | "$KCERT" user add oslo --role member --org 0301 --password-stdin >/dev/null
+TOK_ana=$("$KCERT" token create ana --expires 1d 2>/dev/null)
+TOK_bergen=$("$KCERT" token create bergen --expires 1d 2>/dev/null)
+TOK_oslo=$("$KCERT" token create oslo --expires 1d 2>/dev/null)
+PORT=$((20000 + ($$ * 23 + 11) % 30000))
+URL="http://127.0.0.1:$PORT"
+"$KCERT" serve --listen "127.0.0.1:$PORT" --no-worker >"$D/serve.out" 2>"$D/serve.err" &
+PIDS="$PIDS $!"
+for i in $(seq 1 200); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
+cnt() { /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)['items']))"; }
+expect_eq "$(curl -s -H "Authorization: Bearer $TOK_ana" "$URL/api/v1/findings?org=4601" | cnt)" 2 "the CERT sees the organisation's findings"
+expect_eq "$(curl -s -H "Authorization: Bearer $TOK_bergen" "$URL/api/v1/findings?status=accepted" | cnt)" 1 "the municipality sees its own"
+expect_eq "$(curl -s -H "Authorization: Bearer $TOK_oslo" "$URL/api/v1/findings" | cnt)" 0 "another municipality sees nothing"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK_oslo" "$URL/api/v1/findings?org=4601")" 403 "asking for another's findings is forbidden"
+run curl -s -H "Authorization: Bearer $TOK_oslo" "$URL/api/v1/ratings"
+expect_out '"org":"0301"' "a municipality's rating is its own"
+expect_no_out '"4601"' "and not another's"
+expect_eq "$(curl -s -H "Authorization: Bearer $TOK_ana" "$URL/api/v1/ratings" | cnt)" 357 "the CERT's national table"
 if [ -s "$D/stray.log" ]; then t_bad "the unregistered listener never saw a connection" "$(cat "$D/stray.log")"; else t_ok; fi
 t_end
