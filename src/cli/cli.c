@@ -180,6 +180,35 @@ const struct kc_cmd kc_commands[] = {
 	     "--secure-cookies marks cookies Secure and sends HSTS: use it behind TLS.\n"
 	     "A worker thread does what kcert worker does (feeds, notices, the outbox) every 60 s;\n"
 	     "--no-worker leaves that to separate kcert worker processes.\n") },
+	{ "scan", cmd_scan, NEEDS_STORE | NEEDS_SCHEMA, N_("scan the registered assets of the organisations"),
+	  N_("usage: kcert scan (--org ORG | --all) [--checks service,tls,http,mail] [--resolver ADDR@PORT]\n"
+	     "                  [--trust-anchor FILE] [--ca-file FILE] [--smtp-port N] [--no-notify]\n"
+	     "                  [--ports 22,443,...]\n"
+	     "       kcert scan [--org ORG] [options] TARGET...\n"
+	     "       kcert scan exclude ORG RANGE|ADDRESS|HOST --reason TEXT\n"
+	     "       kcert scan schedule add (--org ORG | --all) --every 1d [--checks LIST]\n"
+	     "       kcert scan schedule list [--format table|csv|json]\n"
+	     "       kcert scan schedule rm ID\n"
+	     "       kcert scan runs [--format table|csv|json]\n\n"
+	     "Only what is registered is scanned: an organisation's ranges (IPv4 up to /22, IPv6 up to\n"
+	     "/120), hosts and domains (with their MX and NS hosts when those are the organisation's\n"
+	     "own), minus its exclusions. A TARGET given by hand (an address, a host name or a domain)\n"
+	     "is refused, with the rule that refused it, unless it lies inside an asset registered to\n"
+	     "a constituent organisation; when any is refused nothing is scanned (exit status 2).\n"
+	     "Findings open, update and close by themselves; high ones are mailed to the contacts at\n"
+	     "once. Settings: KCERT_SCAN_RESOLVER, KCERT_SCAN_TRUST_ANCHOR, KCERT_SCAN_CA_FILE,\n"
+	     "KCERT_SCAN_CONTACT_URL (named in the User-Agent), KCERT_SCAN_TIMEOUT_MS.\n") },
+	{ "finding", cmd_finding, NEEDS_STORE | NEEDS_SCHEMA, N_("the scanner's findings"),
+	  N_("usage: kcert finding list [--org ORG] [--status open|fixed|accepted] [--severity high|medium|low|info]\n"
+	     "                          [--limit N] [--format table|csv|json]\n"
+	     "       kcert finding show ID [--format table|csv|json]\n"
+	     "       kcert finding accept ID --reason TEXT --until YYYY-MM-DD\n\n"
+	     "accept is comply-or-explain: the finding no longer counts for the rating until the day\n"
+	     "after --until, when it is open again. Every change is kept in the finding's history.\n") },
+	{ "rating", cmd_rating, NEEDS_STORE | NEEDS_SCHEMA, N_("each municipality's colour from its open findings"),
+	  N_("usage: kcert rating [--county COUNTY] [--org ORG] [--format table|csv|json]\n\n"
+	     "The worst open finding that is not accepted decides: high red, medium orange, low\n"
+	     "yellow, otherwise green; grey when nothing is registered to scan.\n") },
 	{ "user", cmd_user, NEEDS_STORE | NEEDS_SCHEMA, N_("accounts of people who log in"),
 	  N_("usage: kcert user add NAME --role admin|analyst|member|partner [--org ORG]... [--password-stdin]\n"
 	     "       kcert user list [--format table|csv|json]\n"

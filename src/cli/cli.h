@@ -110,6 +110,9 @@ int cmd_advisory(struct kc_cli *cli, int argc, char **argv);
 int cmd_csaf(struct kc_cli *cli, int argc, char **argv);
 int cmd_share(struct kc_cli *cli, int argc, char **argv);
 int cmd_stats(struct kc_cli *cli, int argc, char **argv);
+int cmd_scan(struct kc_cli *cli, int argc, char **argv);
+int cmd_finding(struct kc_cli *cli, int argc, char **argv);
+int cmd_rating(struct kc_cli *cli, int argc, char **argv);
 int cmd_help(struct kc_cli *cli, int argc, char **argv);
 int cmd_version(struct kc_cli *cli, int argc, char **argv);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "advisory/notify.h"
+#include "scan/run.h"
 #include "base/kc.h"
 
 void kc_worker_name(char *out, size_t cap)
@@ -65,6 +66,8 @@ static int round_once(kc_store *st, const char *owner, kc_worker_result *r, kc_e
 
 	memset(r, 0, sizeof(*r));
 	rc = kc_feed_run(st, owner, NULL, NULL, &r->feeds, err);
+	if (!rc)
+		rc = kc_scan_schedule_run(st, owner, NULL, err);
 	if (!rc)
 		rc = kc_notify_run(st, &o, NULL, NULL, &r->notices, err);
 	if (!rc)

@@ -133,7 +133,7 @@ static int set_product(struct kc_product *out, const struct known *k, const char
 		snprintf(out->name, sizeof(out->name), "%s %s%s", k->name, out->version, out->update);
 	else
 		snprintf(out->name, sizeof(out->name), "%s", k->name);
-	if (kc_cpe_format(out->cpe, sizeof(out->cpe), 'a', out->vendor, out->product, out->version,
+	if (kc_banner_cpe(out->cpe, sizeof(out->cpe), 'a', out->vendor, out->product, out->version,
 	                  out->update))
 		out->cpe[0] = '\0';
 	if (out->version[0] && (!k->backported || out->patch[0]))
@@ -438,7 +438,7 @@ static int cpe_component(kc_buf *b, const char *s)
 	return rc;
 }
 
-int kc_cpe_format(char *out, size_t outsz, char part, const char *vendor, const char *product,
+int kc_banner_cpe(char *out, size_t outsz, char part, const char *vendor, const char *product,
                   const char *version, const char *update)
 {
 	kc_buf b;

@@ -46,7 +46,7 @@ size_t kc_banner_excerpt(const void *data, size_t len, char *out, size_t outsz);
  * vendor, product, version, update ("" becomes "*"), quoting what CPE 2.3
  * requires. Returns 0, or KC_ETOOBIG when it does not fit in outsz.
  */
-int kc_cpe_format(char *out, size_t outsz, char part, const char *vendor, const char *product,
+int kc_banner_cpe(char *out, size_t outsz, char part, const char *vendor, const char *product,
                   const char *version, const char *update);
 
 #endif

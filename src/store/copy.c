@@ -26,6 +26,7 @@ const char *const kc_copy_tables[] = {
 	"advisory_seq", "advisory", "advisory_cve", "advisory_product", "advisory_remedy", "advisory_ref",
 	"advisory_revision", "advisory_notice", "share_mark", "share_member",
 	"cve", "kev", "cpe_match", "org_product", "kev_notice",
+	"scan_run", "scan_exclude", "scan_schedule", "finding", "finding_history", "rating_history",
 };
 const size_t kc_copy_ntables = KC_ARRAY_LEN(kc_copy_tables);
 _Static_assert(KC_ARRAY_LEN(kc_copy_tables) <= KC_COPY_MAX, "kc_copy_report.tables is too small");

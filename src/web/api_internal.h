@@ -16,6 +16,10 @@ struct json_t *kc_api_situation_compare(kc_store *st, int64_t org_id, kc_err *er
 int kc_api_page_args(kc_req *r, size_t *limit, size_t *offset);
 void *kc_api_cursor(size_t offset); /* json_t * */
 
+/* api_scan.c */
+void kc_api_findings(kc_req *r);
+void kc_api_ratings(kc_req *r);
+
 /* api_case.c */
 void kc_api_cases(kc_req *r);
 void kc_api_case_create(kc_req *r);

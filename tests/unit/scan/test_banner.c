@@ -106,9 +106,9 @@ static void excerpts_and_cpe_quoting(void **state)
 	/* Cut on a whole escape, never in the middle, and always terminated. */
 	assert_int_equal(kc_banner_excerpt("\x01\x02\x03\x04", 4, out, 10), 2);
 	assert_string_equal(out, "\\x01\\x02");
-	assert_int_equal(kc_cpe_format(cpe, sizeof(cpe), 'a', "Ex", "p", "1.0+x", ""), 0);
+	assert_int_equal(kc_banner_cpe(cpe, sizeof(cpe), 'a', "Ex", "p", "1.0+x", ""), 0);
 	assert_string_equal(cpe, "cpe:2.3:a:ex:p:1.0\\+x:*:*:*:*:*:*:*");
-	assert_int_equal(kc_cpe_format(cpe, 12, 'a', "vendor", "product", "1", ""), KC_ETOOBIG);
+	assert_int_equal(kc_banner_cpe(cpe, 12, 'a', "vendor", "product", "1", ""), KC_ETOOBIG);
 	assert_string_equal(cpe, "");
 }
 
