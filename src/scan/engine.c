@@ -1484,7 +1484,7 @@ static void interpret(struct rec *r, const struct probe *p)
 	case K_TLSONLY:
 		if (p->tls_done) {
 			r->confirmed = 1;
-			ev_str(r, "tls_version", SSL_get_version(p->ssl) ? "yes" : "yes");
+			ev_str(r, "tls", "yes"); /* the versions offered come from kc_scan_tls */
 		}
 		break;
 	case K_RDP:
