@@ -711,7 +711,8 @@ int kc_share_collect(kc_store *st, const kc_share_filter *f, kc_share_set *out, 
 		kc_share_set_release(out);
 		return rc;
 	}
-	qsort(out->v, out->n, sizeof(out->v[0]), cmp_obj);
+	if (out->n) /* qsort wants an array, even of none */
+		qsort(out->v, out->n, sizeof(out->v[0]), cmp_obj);
 	if (f && f->since) {
 		char since[32];
 		size_t k = 0;

@@ -262,12 +262,10 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	fprintf(stderr, "elapsed_ms %.0f\n",
 	        (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-	if (rc) {
+	if (rc)
 		fprintf(stderr, "scanprobe: %s\n", err.msg);
-		return 1;
-	}
 	free(ports);
 	free(tg);
 	free(eps);
-	return 0;
+	return rc ? 1 : 0;
 }
