@@ -195,6 +195,23 @@ static void findings_table(kc_req *r, const char *id, const kc_finding_row *v, s
 
 /* ---- charts ---- */
 
+/* The drawing's width for n bars of width w: room for both day labels. */
+static size_t chart_width(size_t n, int w)
+{
+	size_t x = n * (size_t)w + 40;
+
+	return x < 280 ? 280 : x;
+}
+
+/* The first and (when there are two or more) the last day under the bars. */
+static void day_labels(kc_buf *b, const char *first, const char *last, size_t n, int w, int y)
+{
+	kc_buf_addf(b, "<text x=\"30\" y=\"%d\" font-size=\"12\">%s</text>", y, first);
+	if (n > 1)
+		kc_buf_addf(b, "<text x=\"%zu\" y=\"%d\" font-size=\"12\" text-anchor=\"end\">%s</text>",
+			    chart_width(n, w) - 10, y, last);
+}
+
 /* One organisation's rating per recorded day: a bar per day, as high as its
  * open findings, in the day's colour; the table has the same figures. */
 static void org_trend(kc_req *r, int64_t org)
@@ -218,12 +235,12 @@ static void org_trend(kc_req *r, int64_t org)
 	kc_buf_addf(b, "<svg role=\"img\" aria-labelledby=\"rating-trend-t rating-trend-d\" width=\"%zu\" height=\"150\" "
 		       "viewBox=\"0 0 %zu 150\" xmlns=\"http://www.w3.org/2000/svg\" id=\"rating-trend\">"
 		       "<title id=\"rating-trend-t\">%s</title><desc id=\"rating-trend-d\">%s</desc>",
-		    n * (size_t)w + 40, n * (size_t)w + 40, T("Rating per day"),
+		    chart_width(n, w), chart_width(n, w), T("Rating per day"),
 		    T("One bar per day with a recorded rating, as high as the open findings that day and in the "
 		      "day's colour. The table below has the same figures."));
 	kc_buf_addf(b, "<line x1=\"30\" y1=\"120\" x2=\"%zu\" y2=\"120\" stroke=\"#555\"></line>"
 		       "<text x=\"0\" y=\"20\" font-size=\"12\">%lld</text><text x=\"0\" y=\"120\" font-size=\"12\">0</text>",
-		    n * (size_t)w + 40, (long long)max);
+		    chart_width(n, w), (long long)max);
 	for (size_t i = 0; i < n; i++) {
 		int64_t tot = d[i].high + d[i].medium + d[i].low + d[i].info;
 		int h = (int)(tot * 100 / max);
@@ -234,9 +251,8 @@ static void org_trend(kc_req *r, int64_t org)
 			    30 + i * (size_t)w + 1, 120 - h, w - 2, h, colour_fill(d[i].colour), d[i].day,
 			    colour_label(r, d[i].colour), (long long)tot);
 	}
-	kc_buf_addf(b, "<text x=\"30\" y=\"140\" font-size=\"12\">%s</text><text x=\"%zu\" y=\"140\" font-size=\"12\" "
-		       "text-anchor=\"end\">%s</text></svg>",
-		    d[0].day, n * (size_t)w + 30, d[n - 1].day);
+	day_labels(b, d[0].day, d[n - 1].day, n, w, 140);
+	kc_buf_adds(b, "</svg>");
 	kc_buf_addf(b, "<details><summary>%s</summary><table id=\"rating-trend-table\"><caption>%s</caption><thead><tr>"
 		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
@@ -280,12 +296,12 @@ static void national_trend(kc_req *r)
 	kc_buf_addf(b, "<svg role=\"img\" aria-labelledby=\"national-trend-t national-trend-d\" width=\"%zu\" height=\"170\" "
 		       "viewBox=\"0 0 %zu 170\" xmlns=\"http://www.w3.org/2000/svg\" id=\"national-trend\">"
 		       "<title id=\"national-trend-t\">%s</title><desc id=\"national-trend-d\">%s</desc>",
-		    n * (size_t)w + 40, n * (size_t)w + 40, T("Municipalities by rating per day"),
+		    chart_width(n, w), chart_width(n, w), T("Municipalities by rating per day"),
 		    T("One stacked bar per day: from the bottom red, orange, yellow, green and grey municipalities, "
 		      "each by its latest rating that day. The table below has the same figures."));
 	kc_buf_addf(b, "<line x1=\"30\" y1=\"140\" x2=\"%zu\" y2=\"140\" stroke=\"#555\"></line>"
 		       "<text x=\"0\" y=\"20\" font-size=\"12\">%lld</text><text x=\"0\" y=\"140\" font-size=\"12\">0</text>",
-		    n * (size_t)w + 40, (long long)max);
+		    chart_width(n, w), (long long)max);
 	for (size_t i = 0; i < n; i++) {
 		int y = 140;
 
@@ -302,9 +318,8 @@ static void national_trend(kc_req *r)
 				    colour_label(r, order[k]), (long long)d[i].n[order[k]]);
 		}
 	}
-	kc_buf_addf(b, "<text x=\"30\" y=\"160\" font-size=\"12\">%s</text><text x=\"%zu\" y=\"160\" font-size=\"12\" "
-		       "text-anchor=\"end\">%s</text></svg>",
-		    d[0].day, n * (size_t)w + 30, d[n - 1].day);
+	day_labels(b, d[0].day, d[n - 1].day, n, w, 160);
+	kc_buf_adds(b, "</svg>");
 	kc_buf_addf(b, "<details><summary>%s</summary><table id=\"national-trend-table\"><caption>%s</caption><thead><tr>"
 		       "<th scope=\"col\">%s</th>",
 		    T("The figures as a table"), T("Municipalities by rating per day"), T("Day"));

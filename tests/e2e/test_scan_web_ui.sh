@@ -183,7 +183,15 @@ get oslo /orgs/0301
 has 200 '<details id="fixed-findings"><summary>Utbedrede funn (2)' "fixed findings are folded away"
 has 200 'id="org-findings">Ingen åpne funn' "no open findings"
 
-# The national table for the CERT.
+# The national table for the CERT. Earlier days of the trend are put in
+# rating_history directly (kcert records only today): three days ago Bergen
+# orange and Oslo red; Tromsø's only rating is from before the window, yellow,
+# and it counts as yellow on every day shown.
+OSLO_ID=$("$KCERT" org show 0301 | awk '$1 == "ID" { print $2 }')
+BERGEN_ID=$("$KCERT" org show 4601 | awk '$1 == "ID" { print $2 }')
+TROMSO_ID=$("$KCERT" org show 5501 | awk '$1 == "ID" { print $2 }')
+D3=$(date -u -d '-3 days' +%Y-%m-%d); D200=$(date -u -d '-200 days' +%Y-%m-%d)
+db_sql "INSERT INTO rating_history (org_id, day, colour, updated_at) VALUES ($BERGEN_ID, '$D3', 'orange', '${D3}T12:00:00Z'), ($OSLO_ID, '$D3', 'red', '${D3}T12:00:00Z'), ($TROMSO_ID, '$D200', 'yellow', '${D200}T12:00:00Z')" && t_ok || t_bad "seed the rating history"
 get ana /ratings
 has 200 'id="ratings-summary"' "/ratings has the summary"
 has 200 'id="count-red">1<' "one municipality red (Bergen)"
@@ -193,7 +201,9 @@ has 200 "id=\"count-grey\">$NG<" "the rest grey, as kcert rating says ($NG)"
 has 200 'id="rating-4601" data-colour="red"' "Bergen's row is red"
 has 200 '<h2 id="county-46">Vestland</h2>' "each county has its section"
 has 200 'id="national-trend-table"' "the national trend as a table"
-has 200 "<th scope=\"row\">$(date -u +%Y-%m-%d)</th><td>1</td><td>0</td><td>0</td><td>1</td>" "today's tally in the trend (red 1, green 1)"
+has 200 "<th scope=\"row\">$D3</th><td>1</td><td>1</td><td>1</td><td>0</td><td>0</td></tr>" "three days ago: Oslo red, Bergen orange, Tromsø yellow"
+has 200 "<th scope=\"row\">$(date -u +%Y-%m-%d)</th><td>1</td><td>0</td><td>1</td><td>1</td><td>0</td></tr>" "today: Bergen red, Oslo green, Tromsø still yellow"
+hasnt "<th scope=\"row\">$D200</th>" "a day before the window is not shown"
 has 200 '<title id="national-trend-t">' "the trend chart has a title"
 get oslo /ratings
 expect_eq "$CODE" 303 "Oslo is sent to its own page too"
