@@ -529,8 +529,12 @@ static void page_finding(kc_req *r, int64_t id, const char *problem)
 	if (r->user.role == KC_ROLE_PARTNER)
 		return status_page(r, 403, T("Forbidden"));
 	/* Another organisation's finding is not found: its existence is not told. */
-	if (kc_finding_get(r->st, id, &f, &err) || !may_see(r, f.org_id))
+	if (kc_finding_get(r->st, id, &f, &err))
 		return status_page(r, 404, T("Not found"));
+	if (!may_see(r, f.org_id)) {
+		free(f.evidence);
+		return status_page(r, 404, T("Not found"));
+	}
 	kc_ui_head(r, T(f.title));
 	kc_buf_adds(b, "<h1>");
 	if (!strcmp(f.status, "accepted"))
@@ -650,9 +654,11 @@ static void finding_post(kc_req *r, int64_t id, int withdraw)
 		return;
 	if (r->user.role == KC_ROLE_PARTNER)
 		return status_page(r, 403, T("Forbidden"));
-	if (kc_finding_get(r->st, id, &f, &err) || !may_see(r, f.org_id))
+	if (kc_finding_get(r->st, id, &f, &err))
 		return status_page(r, 404, T("Not found"));
 	free(f.evidence);
+	if (!may_see(r, f.org_id))
+		return status_page(r, 404, T("Not found"));
 	if (!may_accept(r, f.org_id))
 		return status_page(r, 403, T("Forbidden"));
 	if (withdraw) {
