@@ -340,6 +340,8 @@ int kc_finding_list(kc_store *st, const kc_finding_filter *f, kc_finding_row **o
 		kc_buf_adds(&sql, " AND f.status = ?");
 	if (f->severity)
 		kc_buf_adds(&sql, " AND f.severity = ?");
+	if (f->check)
+		kc_buf_adds(&sql, strchr(f->check, '.') ? " AND f.check_id = ?" : " AND f.family = ?");
 	kc_buf_addf(&sql,
 		    " ORDER BY CASE f.status WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, "
 		    "CASE f.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, "
@@ -357,6 +359,8 @@ int kc_finding_list(kc_store *st, const kc_finding_filter *f, kc_finding_row **o
 		kc_stmt_bind_text(s, idx++, f->status);
 	if (f->severity)
 		kc_stmt_bind_text(s, idx++, f->severity);
+	if (f->check)
+		kc_stmt_bind_text(s, idx++, f->check);
 	return kc_store_collect(s, sizeof(kc_finding_row), fill_finding, (void **)out, n, err);
 }
 
@@ -461,6 +465,38 @@ int kc_finding_accept(kc_store *st, const char *actor, int64_t id, const char *r
 	snprintf(detail, sizeof(detail), "until %s: %s", until, reason);
 	if (!rc)
 		rc = history(st, id, now, "accepted", f.severity, detail, actor, err);
+	if (!rc)
+		rc = kc_rating_record(st, f.org_id, err);
+	if (!rc)
+		rc = kc_store_commit(st, err);
+	if (rc)
+		kc_store_rollback(st);
+	return rc;
+}
+
+int kc_finding_withdraw(kc_store *st, const char *actor, int64_t id, kc_err *err)
+{
+	char now[KC_TIME_STRLEN], detail[64];
+	kc_finding_row f;
+	int rc = kc_finding_get(st, id, &f, err);
+
+	if (rc)
+		return rc;
+	free(f.evidence);
+	if (strcmp(f.status, "accepted"))
+		return kc_err_set(err, KC_EINVAL, _("finding %lld is not accepted; there is nothing to withdraw"),
+				  (long long)id);
+	kc_time_now_iso(now);
+	snprintf(detail, sizeof(detail), "accepted until %s", f.accept_until);
+	rc = kc_store_begin(st, err);
+	if (rc)
+		return rc;
+	rc = kc_store_exec(st, err, NULL,
+			   "UPDATE finding SET status = 'open', accept_reason = NULL, accept_until = NULL, "
+			   "accept_by = NULL WHERE id = ? AND status = 'accepted'",
+			   "i", id);
+	if (!rc)
+		rc = history(st, id, now, "withdrawn", f.severity, detail, actor, err);
 	if (!rc)
 		rc = kc_rating_record(st, f.org_id, err);
 	if (!rc)
@@ -742,4 +778,104 @@ int kc_rating_trend(kc_store *st, int64_t org_id, size_t max, kc_rating_day **ou
 	}
 	*out = v;
 	return KC_OK;
+}
+
+int kc_rating_national(kc_store *st, size_t days, kc_rating_tally **out, size_t *n, kc_err *err)
+{
+	char now[KC_TIME_STRLEN], since[16];
+	kc_rating_tally *v = NULL;
+	size_t nv = 0, max = days ? days : 90, k = 0;
+	int64_t org = -1;
+	struct row {
+		int64_t org;
+		char day[16];
+		int colour;
+	} *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	kc_stmt *s;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	kc_time_iso(kc_now() - (time_t)max * 86400, now);
+	snprintf(since, sizeof(since), "%.10s", now);
+	/* Each municipality's rows in the window and its last row before it. */
+	rc = kc_store_query(st, err, &s,
+			    "SELECT h.org_id, h.day, h.colour FROM rating_history h JOIN org o ON o.id = h.org_id "
+			    "WHERE o.kind = 'municipality' AND o.active = 1 AND (h.day > ? OR h.day = "
+			    "(SELECT MAX(x.day) FROM rating_history x WHERE x.org_id = h.org_id AND x.day <= ?)) "
+			    "ORDER BY h.org_id, h.day",
+			    "tt", since, since);
+	if (rc)
+		return rc;
+	while ((rc = kc_stmt_step(s, err)) == KC_ROW) {
+		if (nrows == cap) {
+			size_t c2 = cap ? cap * 2 : 256;
+			struct row *r2 = realloc(rows, c2 * sizeof(*r2));
+
+			if (!r2) {
+				rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
+				break;
+			}
+			rows = r2;
+			cap = c2;
+		}
+		rows[nrows].org = kc_stmt_int(s, 0);
+		snprintf(rows[nrows].day, sizeof(rows[nrows].day), "%s", nz(kc_stmt_text(s, 1)));
+		rows[nrows].colour = (int)colour_parse(kc_stmt_text(s, 2));
+		nrows++;
+	}
+	kc_stmt_finalize(s);
+	if (rc < 0)
+		goto out;
+	rc = KC_OK;
+	/* The days: every distinct day in the window, oldest first. */
+	v = calloc(max + 1, sizeof(*v));
+	if (!v) {
+		rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
+		goto out;
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		size_t j = 0;
+
+		if (strcmp(rows[i].day, since) <= 0)
+			continue;
+		while (j < nv && strcmp(v[j].day, rows[i].day) < 0)
+			j++;
+		if (j < nv && !strcmp(v[j].day, rows[i].day))
+			continue;
+		if (nv == max + 1)
+			continue;
+		memmove(&v[j + 1], &v[j], (nv - j) * sizeof(*v));
+		memset(&v[j], 0, sizeof(*v));
+		snprintf(v[j].day, sizeof(v[j].day), "%s", rows[i].day);
+		nv++;
+	}
+	/* Each municipality counts on each day with its latest colour so far. */
+	for (size_t i = 0; i <= nrows; i++) {
+		if (i == nrows || rows[i].org != org) {
+			if (org >= 0) {
+				int c = -1;
+				size_t kk = k;
+
+				for (size_t j = 0; j < nv; j++) {
+					while (kk < i && strcmp(rows[kk].day, v[j].day) <= 0)
+						c = rows[kk++].colour;
+					if (c >= 0)
+						v[j].n[c]++;
+				}
+			}
+			if (i == nrows)
+				break;
+			org = rows[i].org;
+			k = i;
+		}
+	}
+	*out = v;
+	*n = nv;
+	v = NULL;
+out:
+	free(rows);
+	free(v);
+	return rc;
 }

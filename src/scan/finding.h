@@ -82,6 +82,7 @@ typedef struct kc_finding_filter {
 	size_t norgs;
 	const char *status;	/* open, fixed, accepted; NULL: all */
 	const char *severity;	/* NULL: all */
+	const char *check;	/* a check ("tls.expired") or a family ("tls"); NULL: all */
 	size_t limit, offset;	/* limit 0: 1000 */
 } kc_finding_filter;
 
@@ -105,6 +106,10 @@ int kc_finding_history(kc_store *st, int64_t id, kc_finding_change **out, size_t
  */
 int kc_finding_accept(kc_store *st, const char *actor, int64_t id, const char *reason, const char *until,
 		      kc_err *err);
+
+/* Withdraw an acceptance: the finding is open again (and counts for the
+ * rating) at once. Audited; KC_EINVAL when the finding is not accepted. */
+int kc_finding_withdraw(kc_store *st, const char *actor, int64_t id, kc_err *err);
 
 /* Reopen accepted findings whose day has passed (relative to kc_now()).
  * *n (may be NULL) receives how many. Audited. */
@@ -152,5 +157,16 @@ typedef struct kc_rating_day {
 
 /* The last days of org_id's rating, oldest first, at most max rows. */
 int kc_rating_trend(kc_store *st, int64_t org_id, size_t max, kc_rating_day **out, size_t *n, kc_err *err);
+
+/* The national trend: for each day with a recorded rating in the last days
+ * days (at most max rows, oldest first), how many active municipalities had
+ * each colour (index kc_colour), each by its latest rating on or before that
+ * day; a municipality with no rating recorded yet is not counted. */
+typedef struct kc_rating_tally {
+	char day[16];
+	int64_t n[5];
+} kc_rating_tally;
+
+int kc_rating_national(kc_store *st, size_t days, kc_rating_tally **out, size_t *n, kc_err *err);
 
 #endif

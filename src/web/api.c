@@ -847,7 +847,7 @@ static const struct route {
 	{ "GET", "/api/v1/situation", situation, AUTH, "The situational picture: threat level, open cases, deadlines, events over 24 h / 7 d / 30 d (org)" },
 	{ "GET", "/api/v1/campaigns", kc_api_campaigns, AUTH, "Observables two or more cases share, with the cases (the CERT)" },
 	{ "GET", "/api/v1/stats/nsm", kc_api_stats_nsm, AUTH, "Statistics for NSM as CSV (period=month|quarter|year, from=YYYY-MM-DD; the CERT)" },
-	{ "GET", "/api/v1/findings", kc_api_findings, AUTH, "Scanner findings (org, status, severity, limit, cursor; a municipality its own)" },
+	{ "GET", "/api/v1/findings", kc_api_findings, AUTH, "Scanner findings (org, status, severity, check, limit, cursor; format=csv exports; a municipality its own)" },
 	{ "GET", "/api/v1/ratings", kc_api_ratings, AUTH, "Rating per municipality: colour and open findings by severity (county, org; a municipality its own)" },
 	{ "GET", "/api/v1/whois", whois, AUTH, "Who owns an IP address, AS number, domain, URL or e-mail address (q)" },
 	{ "GET", "/api/v1/advisories", kc_api_advisories, PUBLIC, "Advisories the reader may see (TLP:CLEAR without logging in; drafts for the CERT)" },

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "auth/visibility.h"
+#include "base/csv.h"
+#include "web/route.h"
 #include "org/org.h"
 #include "scan/finding.h"
 #include "web/api_internal.h"
@@ -46,15 +48,55 @@ static int64_t org_arg(kc_req *r)
 	return o.id;
 }
 
+/* The largest CSV export. */
+#define FINDINGS_EXPORT_MAX 100000
+
+/* format=csv: the same rows as a spreadsheet, with the title translated. */
+static void findings_csv(kc_req *r, const kc_finding_row *v, size_t n)
+{
+	kc_buf *b = &r->out;
+
+	kc_buf_clear(b);
+	kc_buf_adds(b, "id,org,org_name,check,target,port,host,severity,confidence,title,status,cpe,first_seen,"
+		       "last_seen,fixed_at,accept_reason,accept_until,accept_by\r\n");
+	for (size_t i = 0; i < n; i++) {
+		const kc_finding_row *f = &v[i];
+
+		kc_buf_addf(b, "%lld,", (long long)f->id);
+		kc_csv_field(b, f->org_code[0] ? f->org_code : f->org_slug);
+		kc_buf_addc(b, ',');
+		kc_csv_field(b, f->org_name);
+		kc_buf_addc(b, ',');
+		kc_csv_field(b, f->check);
+		kc_buf_addc(b, ',');
+		kc_csv_field(b, f->target);
+		kc_buf_addf(b, ",%d,", f->port);
+		kc_csv_field(b, f->host);
+		kc_buf_addf(b, ",%s,%d,", f->severity, f->confidence);
+		kc_csv_field(b, kc_req_tr(r, f->title));
+		kc_buf_addf(b, ",%s,", f->status);
+		kc_csv_field(b, f->cpe);
+		kc_buf_addf(b, ",%s,%s,%s,", f->first_seen, f->last_seen, f->fixed_at);
+		kc_csv_field(b, f->accept_reason);
+		kc_buf_addf(b, ",%s,", f->accept_until);
+		kc_csv_field(b, f->accept_by);
+		kc_buf_adds(b, "\r\n");
+	}
+	r->status = 200;
+	r->content_type = "text/csv; charset=utf-8";
+	snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"kcert-findings.csv\"");
+}
+
 void kc_api_findings(kc_req *r)
 {
 	kc_finding_filter f = { 0 };
 	const char *status = kc_req_arg(r, "status"), *sev = kc_req_arg(r, "severity");
+	const char *check = kc_req_arg(r, "check"), *format = kc_req_arg(r, "format");
 	kc_finding_row *v = NULL;
 	json_t *items;
 	size_t n = 0, limit, offset;
 	kc_err err;
-	int rc;
+	int rc, csv = format && !strcmp(format, "csv");
 
 	if ((f.org_id = org_arg(r)) < 0)
 		return;
@@ -62,21 +104,40 @@ void kc_api_findings(kc_req *r)
 		return kc_resp_error(r, 400, "bad_request", kc_req_tr(r, "--status is open, fixed or accepted"));
 	if (sev && kc_sev_parse(sev) < 0)
 		return kc_resp_error(r, 400, "bad_request", kc_req_tr(r, "--severity is high, medium, low or info"));
-	if (!kc_api_page_args(r, &limit, &offset))
+	if (format && !csv && strcmp(format, "json"))
+		return kc_resp_error(r, 400, "bad_request", kc_req_tr(r, "format is json or csv"));
+	if (check && (!*check || strlen(check) > 63 || strspn(check, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(check)))
+		return kc_resp_error(r, 400, "bad_request", kc_req_tr(r, "check is a check (tls.expired) or a family (tls)"));
+	if (csv) {
+		const char *l = kc_req_arg(r, "limit");
+
+		limit = l ? strtoul(l, NULL, 10) : FINDINGS_EXPORT_MAX;
+		if (!limit || limit > FINDINGS_EXPORT_MAX)
+			limit = FINDINGS_EXPORT_MAX;
+		if (kc_cursor_decode(kc_req_arg(r, "cursor"), &offset))
+			return kc_resp_error(r, 400, "bad_request", kc_req_tr(r, "bad cursor"));
+	} else if (!kc_api_page_args(r, &limit, &offset)) {
 		return;
+	}
+	f.check = check;
 	f.status = status;
 	f.severity = sev;
 	f.limit = limit;
 	f.offset = offset;
 	if (!is_cert(r)) {
 		if (!r->user.norgs)
-			return kc_resp_json(r, 200, json_pack("{s:[]}", "items"));
+			return csv ? findings_csv(r, NULL, 0) : kc_resp_json(r, 200, json_pack("{s:[]}", "items"));
 		f.orgs = r->user.orgs;
 		f.norgs = r->user.norgs;
 	}
 	rc = kc_finding_list(r->st, &f, &v, &n, &err);
 	if (rc)
 		return kc_api_fail(r, rc, &err);
+	if (csv) {
+		findings_csv(r, v, n);
+		kc_finding_rows_free(v, n);
+		return;
+	}
 	items = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *ev = v[i].evidence ? json_loads(v[i].evidence, 0, NULL) : NULL;

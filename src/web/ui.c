@@ -38,6 +38,11 @@ static const char css[] =
 	".tlp{display:inline-block;padding:0 .4rem;border-radius:2px;font-weight:bold;background:#000;font-size:.85rem}"
 	".tlp-clear{color:#fff}.tlp-green{color:#33ff00}.tlp-amber{color:#ffc000}.tlp-amber-strict{color:#ffc000}.tlp-red{color:#ff2b2b}"
 	".err{color:#a00;font-weight:bold}.note{color:var(--muted)}.row{display:flex;gap:1rem;flex-wrap:wrap;align-items:end}"
+	".rating{display:inline-block;padding:0 .5rem;border-radius:3px;font-weight:bold;border:1px solid #000}"
+	".rating-red{background:#b00020;color:#fff}.rating-orange{background:#d35400;color:#fff}.rating-yellow{background:#f2c500;color:#000}"
+	".rating-green{background:#1e7b34;color:#fff}.rating-grey{background:#6b6b6b;color:#fff}"
+	".sev{font-weight:bold}.sev-high{color:#b00020}.sev-medium{color:#a04000}.finding-accepted td{color:var(--muted)}"
+	"pre{white-space:pre-wrap;background:#f4f4f4;padding:.5rem;overflow-x:auto}"
 	"@media (max-width:40rem){th,td{display:block}}";
 
 static void head(kc_req *r, const char *title)
@@ -54,6 +59,10 @@ static void head(kc_req *r, const char *title)
 		kc_buf_addf(b, "<nav aria-label=\"%s\"><a href=\"/\">%s</a><a href=\"/situation\">%s</a><a href=\"/cases\">%s</a>"
 			       "<a href=\"/orgs\">%s</a>",
 			    T("Main menu"), T("Home"), T("Situation"), T("Cases"), T("Organisations"));
+		if (r->user.role == KC_ROLE_ADMIN || r->user.role == KC_ROLE_ANALYST)
+			kc_buf_addf(b, "<a href=\"/findings\">%s</a><a href=\"/ratings\">%s</a>", T("Findings"), T("Ratings"));
+		else if (r->user.role == KC_ROLE_MEMBER)
+			kc_buf_addf(b, "<a href=\"/findings\">%s</a>", T("Findings"));
 		if (r->user.role == KC_ROLE_ADMIN)
 			kc_buf_addf(b, "<a href=\"/users\">%s</a><a href=\"/audit\">%s</a>", T("Users"), T("Audit log"));
 		kc_buf_adds(b, "</nav><form method=\"post\" action=\"/lang\"><input type=\"hidden\" name=\"csrf\" value=\"");
@@ -628,6 +637,7 @@ static void page_org(kc_req *r, const char *ref, const char *problem)
 		notices_section(r, &o);
 		events_section(r, &o);
 	}
+	kc_ui_org_findings(r, &o);
 	if (r->status == 500)
 		r->status = 200;
 	foot(r);
@@ -879,6 +889,8 @@ void kc_ui_route(kc_req *r)
 		return;
 	if (((get && (!strcmp(p, "/situation") || !strncmp(p, "/org/", 5))) || (post && !strcmp(p, "/situation/level"))) &&
 	    kc_ui_situation_route(r, post))
+		return;
+	if ((!strcmp(p, "/ratings") || !strncmp(p, "/findings", 9)) && kc_ui_scan_route(r, p, get, post))
 		return;
 	if (get && !strcmp(p, "/whois"))
 		return page_whois(r);

@@ -23,4 +23,12 @@ int kc_ui_situation_route(kc_req *r, int post);
  * TLP:CLEAR). rest is the path after "/advisories". Returns 0 when not one. */
 int kc_ui_advisory_route(kc_req *r, const char *rest, int get, int post);
 
+/* ui_scan.c: the "Findings" section of an organisation's page (for the CERT
+ * and the organisation's own members), and /findings, /findings/ID (with its
+ * accept and withdraw forms), /ratings. p is the whole path. Returns 0 when
+ * the path is not one of these. */
+struct kc_org;
+void kc_ui_org_findings(kc_req *r, const struct kc_org *o);
+int kc_ui_scan_route(kc_req *r, const char *p, int get, int post);
+
 #endif
