@@ -72,7 +72,7 @@ static const char *sev_label(const kc_req *r, const char *sev)
 static const char *status_label(const kc_req *r, const char *st)
 {
 	if (!strcmp(st, "open"))
-		return T("Open");
+		return T("Not fixed"); /* "Open" is the plural of the case pages */
 	if (!strcmp(st, "accepted"))
 		return T("Accepted");
 	return T("Fixed");
