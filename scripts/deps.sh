@@ -34,5 +34,17 @@ export DEBIAN_FRONTEND=noninteractive
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -60 2>/dev/null | head -n 1)" ]; then
 	$SUDO apt-get update -qq
 fi
+# The servers the tests use as scan targets and mail relays (nginx, redis,
+# nsd, postgresql) are started by the tests themselves on loopback addresses
+# and stopped after; installing them must not start system-wide copies that
+# hold port 80 or 53 on every address. policy-rc.d (Debian's switch for
+# this, honoured by invoke-rc.d and deb-systemd-invoke) says no, only while
+# apt runs, and only when there is none already.
+policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	policy=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod 755 "$policy"
+	trap '$SUDO rm -f "$policy"' EXIT
+fi
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
