@@ -223,7 +223,8 @@ static int advisories(kc_store *st, const kc_report_opts *o, const char *since, 
 	return 0;
 }
 
-/* Findings by severity and the rating colours by county; AMBER and above
+/* Findings by severity and the rating colours by county (CLEAR: only the
+ * whole country); AMBER and above
  * also name the municipalities rated red. */
 static int findings(kc_store *st, const kc_report_opts *o, doc *d, kc_err *err)
 {
@@ -253,7 +254,8 @@ static int findings(kc_store *st, const kc_report_opts *o, doc *d, kc_err *err)
 			       "yellow: low; green: none of these; grey: nothing registered to scan).")));
 	add(d, B_TH, "%s\t%s\t%s\t%s\t%s\t%s", L(N_("County")), L(colour[4]), L(colour[3]), L(colour[2]), L(colour[1]),
 	    L(colour[0]));
-	for (size_t i = 0; i < nc; i++)
+	/* CLEAR: the country only (Oslo is a county and a municipality). */
+	for (size_t i = o->tlp == KC_TLP_CLEAR ? nc - 1 : 0; i < nc; i++)
 		add(d, B_TR, "%s\t%lld\t%lld\t%lld\t%lld\t%lld", i + 1 == nc ? L(N_("All counties")) : c[i].name,
 		    (long long)c[i].by[4], (long long)c[i].by[3], (long long)c[i].by[2], (long long)c[i].by[1],
 		    (long long)c[i].by[0]);
