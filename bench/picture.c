@@ -14,8 +14,11 @@
  * open it with sqlite3 / psql to time single queries.
  *
  * Events are spread over 365 days (a year of daily feed reports), over the
- * 357 municipalities, among 12 types. LEAD: findings (100,000, table finding
- * from branch scan-run) are to be added in fill() once that table exists.
+ * 357 municipalities, among 12 types; 100,000 findings over 90 days, 3,000
+ * organisation products and 2,000 KEV entries (one in 40 naming a product
+ * that organisations run). The dashboard also counts findings, the exposed
+ * checks and products, the KEV entries affecting constituents and the map
+ * by rating.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +31,7 @@
 #include "picture/chart.h"
 #include "picture/map.h"
 #include "picture/report.h"
+#include "picture/scanpic.h"
 #include "picture/situation.h"
 #include "picture/trend.h"
 #include "picture/window.h"
@@ -35,6 +39,9 @@
 
 #define EVENTS 1000000
 #define CASES 10000
+#define FINDINGS 100000
+#define PRODUCTS 3000
+#define KEVS 2000
 
 static void die(const char *what, const kc_err *err)
 {
@@ -89,7 +96,62 @@ static void fill(kc_store *st)
 				  "ttittt", status[r % 6], sev[(r >> 4) % 4], orgs[(r >> 40) % norgs], ts, ts, ts))
 			die("case", &err);
 	}
-	/* LEAD: 100,000 findings here once the finding table exists. */
+	/* 100,000 findings (a quarter fixed, some accepted), 3,000 org
+	 * products over 30 vendor:product pairs, 2,000 KEV entries with an NVD
+	 * record and one vulnerable criterion each. */
+	for (int i = 0; i < FINDINGS; i++) {
+		static const char *const chk[] = { "service.rdp", "service.smb", "tls.expiry", "tls.protocol", "mail.dmarc",
+						   "mail.spf", "http.hsts", "http.securitytxt" };
+		static const char *const fsev[] = { "high", "high", "high", "medium", "medium", "low", "low", "info" };
+		static const char *const fst[] = { "open", "open", "open", "fixed", "accepted", "open", "open", "open" };
+		char ts[KC_TIME_STRLEN], tgt[64];
+		uint64_t r = next();
+
+		kc_time_iso(t0 - (time_t)((r >> 8) % (90 * 86400)), ts);
+		snprintf(tgt, sizeof(tgt), "10.%d.%d.%d", (int)(i >> 16) & 255, (int)(i >> 8) & 255, i & 255);
+		if (kc_store_exec(st, &err, NULL,
+				  "INSERT INTO finding (org_id, check_id, family, target, port, severity, title, status, "
+				  "first_seen, last_seen) VALUES (?, ?, 'service', ?, 0, ?, 'bench', ?, ?, ?)",
+				  "itttttt", orgs[(r >> 40) % norgs], chk[r % 8], tgt, fsev[r % 8], fst[(r >> 3) % 8], ts, ts))
+			die("finding", &err);
+	}
+	for (int i = 0; i < PRODUCTS; i++) {
+		char cpe[128], vendor[32], product[32];
+		uint64_t r = next();
+
+		snprintf(vendor, sizeof(vendor), "vendor%d", (int)(r % 30));
+		snprintf(product, sizeof(product), "product%d", (int)(r % 30));
+		snprintf(cpe, sizeof(cpe), "cpe:2.3:a:%s:%s:%d.%d:*:*:*:*:*:*:*", vendor, product, (int)(r >> 8) % 5,
+			 (int)(r >> 16) % 10);
+		if (kc_store_exec(st, &err, NULL,
+				  "INSERT INTO org_product (org_id, cpe, vendor, product, source, confidence, first_seen, "
+				  "last_seen) VALUES (?, ?, ?, ?, 'declared', 100, ?, ?) ON CONFLICT DO NOTHING",
+				  "itttt" "t", orgs[(r >> 40) % norgs], cpe, vendor, product, "2026-01-01T00:00:00Z",
+				  "2026-01-01T00:00:00Z"))
+			die("product", &err);
+	}
+	for (int i = 0; i < KEVS; i++) {
+		char cve[32], crit[128], vendor[32], product[32];
+
+		snprintf(cve, sizeof(cve), "CVE-2024-%05d", i);
+		/* Most name vendors nobody runs; one in 40 names a pair the products have. */
+		snprintf(vendor, sizeof(vendor), i % 40 ? "other%d" : "vendor%d", i % 30);
+		snprintf(product, sizeof(product), i % 40 ? "other%d" : "product%d", i % 30);
+		snprintf(crit, sizeof(crit), "cpe:2.3:a:%s:%s:*:*:*:*:*:*:*:*", vendor, product);
+		if (kc_store_exec(st, &err, NULL,
+				  "INSERT INTO cve (id, published, modified, digest, imported_at) VALUES (?, '2024-01-01', "
+				  "'2024-01-01', 'bench', '2026-01-01T00:00:00Z')",
+				  "t", cve) ||
+		    kc_store_exec(st, &err, NULL,
+				  "INSERT INTO kev (cve_id, vendor, product, name, date_added, digest, imported_at) VALUES "
+				  "(?, ?, ?, 'bench', '2024-01-01', 'bench', '2026-01-01T00:00:00Z')",
+				  "ttt", cve, vendor, product) ||
+		    kc_store_exec(st, &err, NULL,
+				  "INSERT INTO cpe_match (cve_id, config, node, vulnerable, criterion, vendor, product, "
+				  "end_excl) VALUES (?, 0, 0, 1, ?, ?, ?, '3.0')",
+				  "tttt", cve, crit, vendor, product))
+			die("kev", &err);
+	}
 	if (kc_store_commit(st, &err))
 		die("commit", &err);
 }
@@ -113,6 +175,23 @@ static void dashboard(kc_store *st, kc_buf *b)
 	    kc_map_svg(b, &mo, kc_map_events_legend(KC_LANG_NB), cells, nc, &err))
 		die("dashboard", &err);
 	kc_chart_daily_svg(b, &ct, &t);
+	{
+		kc_pic_findings f;
+		kc_pic_count *pc = NULL, *pp = NULL;
+		kc_pic_kev *k = NULL;
+		size_t npc = 0, npp = 0, nk = 0;
+
+		free(cells);
+		cells = NULL;
+		if (kc_pic_findings_count(st, 0, &f, &err) || kc_pic_top_checks(st, 0, 15, &pc, &npc, &err) ||
+		    kc_pic_top_products(st, 0, 15, &pp, &npp, &err) || kc_pic_kev_affected(st, 0, &k, &nk, &err) ||
+		    kc_trend_map_ratings(st, &cells, &nc, &err) ||
+		    kc_map_svg(b, &mo, kc_map_rating_legend(KC_LANG_NB), cells, nc, &err))
+			die("dashboard (findings)", &err);
+		free(pc);
+		free(pp);
+		free(k);
+	}
 	kc_situation_release(&s);
 	free(c);
 	free(x);
@@ -144,7 +223,7 @@ int main(int argc, char **argv)
 			die("seed", &err);
 		t0 = now();
 		fill(st);
-		printf("fill: %d events, %d cases in %.1f s (%s)\n", EVENTS, CASES, now() - t0, kc_store_engine(st));
+		printf("fill: %d events, %d cases, %d findings in %.1f s (%s)\n", EVENTS, CASES, FINDINGS, now() - t0, kc_store_engine(st));
 	} else {
 		printf("kept store: %lld bench events (%s)\n", (long long)cnt, kc_store_engine(st));
 	}

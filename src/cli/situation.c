@@ -91,5 +91,7 @@ int cmd_demo(struct kc_cli *cli, int argc, char **argv)
 		return kc_cli_fail(&err, rc);
 	printf(_("Demo data loaded (marked DEMO): %d assets, %d contacts, %d events, %d cases, and a threat level.\n"),
 	       rep.assets, rep.contacts, rep.events, rep.cases);
+	printf(_("Also: %d findings, %d declared products, %d vulnerability records, %d advisories.\n"), rep.findings,
+	       rep.products, rep.vulns, rep.advisories);
 	return KC_EXIT_OK;
 }

@@ -15,6 +15,7 @@
 #include "base/time.h"
 #include "picture/chart.h"
 #include "picture/map.h"
+#include "picture/scanpic.h"
 #include "picture/situation.h"
 #include "picture/trend.h"
 #include "picture/window.h"
@@ -168,17 +169,114 @@ static int notable(kc_store *st, const kc_report_opts *o, const char *since, doc
 	return 0;
 }
 
-/* LEAD: when the advisory tables land (branch advisory), add here the
- * advisories published in the period with TLP at most o->tlp (number,
- * title, severity), as a B_TH/B_TR table. */
+/* Advisories published or updated in the period with TLP at most the
+ * report's; the rest are only counted. */
 static int advisories(kc_store *st, const kc_report_opts *o, const char *since, doc *d, kc_err *err)
 {
-	(void)st;
-	(void)o;
-	(void)since;
-	(void)d;
-	(void)err;
+	static const char *const sevs[] = { "lav", "moderat", "alvorlig", "kritisk" };
+	kc_stmt *s = NULL;
+	int64_t hidden = 0, shown = 0;
+	int rc;
+
+	rc = kc_store_query(st, err, &s,
+			    "SELECT ident, title, severity, tlp, initial_release, current_release, version FROM advisory "
+			    "WHERE status = 'final' AND (initial_release >= ? OR current_release >= ?) "
+			    "ORDER BY current_release DESC, id DESC LIMIT 500",
+			    "tt", since, since);
+	if (rc)
+		return rc;
+	add(d, B_H2, "%s", L(N_("Advisories")));
+	while ((rc = kc_stmt_step(s, err)) == KC_ROW) {
+		kc_tlp tlp;
+		const char *sev = kc_stmt_text(s, 2), *first = kc_stmt_text(s, 4), *cur = kc_stmt_text(s, 5);
+		int si = 1;
+
+		if (kc_tlp_parse(kc_stmt_text(s, 3), &tlp))
+			tlp = KC_TLP_RED;
+		if (tlp > o->tlp) {
+			hidden++;
+			continue;
+		}
+		for (int i = 0; i < 4; i++)
+			if (sev && !strcmp(sev, sevs[i]))
+				si = i;
+		if (!shown++)
+			add(d, B_TH, "%s\t%s\t%s\tTLP\t%s", L(N_("Advisory")), L(N_("Title")), L(N_("Severity")),
+			    L(N_("Published or updated")));
+		if (shown > 50)
+			continue;
+		add(d, B_TR, "%s\t%s\t%s\t%s\t%.10s %s", kc_stmt_text(s, 0), kc_stmt_text(s, 1), sev_name(o, si),
+		    kc_tlp_name(tlp), cur ? cur : "",
+		    first && strcmp(first, since) >= 0 ? L(N_("(new)")) : L(N_("(updated)")));
+	}
+	kc_stmt_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (shown)
+		add(d, B_END, "%s", "");
+	else
+		add(d, B_P, "%s", L(N_("No advisories that this report's TLP allows to list were published or updated in the "
+				       "period.")));
+	if (hidden)
+		add(d, B_P, L(N_("%lld further advisories are marked above this report's TLP and are only counted.")),
+		    (long long)hidden);
 	return 0;
+}
+
+/* Findings by severity and the rating colours by county (CLEAR: only the
+ * whole country); AMBER and above
+ * also name the municipalities rated red. */
+static int findings(kc_store *st, const kc_report_opts *o, doc *d, kc_err *err)
+{
+	static const char *const colour[] = { N_("grey"), N_("green"), N_("yellow"), N_("orange"), N_("red") };
+	kc_pic_findings f;
+	kc_rating *v = NULL;
+	kc_pic_county *c = NULL;
+	size_t nv = 0, nc = 0;
+	int rc;
+
+	rc = kc_pic_findings_count(st, 0, &f, err);
+	if (!rc)
+		rc = kc_rating_list(st, NULL, 0, &v, &nv, err);
+	if (!rc)
+		rc = kc_pic_county_ratings(v, nv, &c, &nc, err);
+	if (rc)
+		goto out;
+	add(d, B_H2, "%s", L(N_("Findings and security ratings")));
+	add(d, B_TH, "%s\t%s", L(N_("Open findings by severity")), L(N_("Findings")));
+	add(d, B_TR, "%s\t%lld", L(N_("high")), (long long)f.high);
+	add(d, B_TR, "%s\t%lld", L(N_("medium")), (long long)f.medium);
+	add(d, B_TR, "%s\t%lld", L(N_("low")), (long long)f.low);
+	add(d, B_TR, "%s\t%lld", L(N_("info")), (long long)f.info);
+	add(d, B_TR, "%s\t%lld", L(N_("accepted")), (long long)f.accepted);
+	add(d, B_END, "%s", "");
+	add(d, B_P, "%s", L(N_("Municipalities per rating colour, by county (red: an open high finding; orange: medium; "
+			       "yellow: low; green: none of these; grey: nothing registered to scan).")));
+	add(d, B_TH, "%s\t%s\t%s\t%s\t%s\t%s", L(N_("County")), L(colour[4]), L(colour[3]), L(colour[2]), L(colour[1]),
+	    L(colour[0]));
+	/* CLEAR: the country only (Oslo is a county and a municipality). */
+	for (size_t i = o->tlp == KC_TLP_CLEAR ? nc - 1 : 0; i < nc; i++)
+		add(d, B_TR, "%s\t%lld\t%lld\t%lld\t%lld\t%lld", i + 1 == nc ? L(N_("All counties")) : c[i].name,
+		    (long long)c[i].by[4], (long long)c[i].by[3], (long long)c[i].by[2], (long long)c[i].by[1],
+		    (long long)c[i].by[0]);
+	add(d, B_END, "%s", "");
+	if (o->tlp >= KC_TLP_AMBER) {
+		int any = 0;
+
+		for (size_t i = 0; i < nv; i++) {
+			if (v[i].colour != KC_COLOUR_RED)
+				continue;
+			if (!any++)
+				add(d, B_TH, "%s\t%s\t%s", L(N_("Rated red")), L(N_("County")), L(N_("Open high findings")));
+			add(d, B_TR, "%s\t%s\t%lld", v[i].org_name, v[i].county, (long long)v[i].high);
+		}
+		if (any)
+			add(d, B_END, "%s", "");
+	}
+out:
+	free(v);
+	free(c);
+	return rc;
 }
 
 static int build(kc_store *st, const kc_report_opts *o, doc *d, kc_err *err)
@@ -294,6 +392,8 @@ static int build(kc_store *st, const kc_report_opts *o, doc *d, kc_err *err)
 		add(d, B_END, "%s", "");
 	}
 	rc = notable(st, o, since, d, err);
+	if (!rc)
+		rc = findings(st, o, d, err);
 	if (!rc)
 		rc = advisories(st, o, since, d, err);
 	if (!rc && d->oom)

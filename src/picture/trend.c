@@ -10,6 +10,7 @@
 #include "base/kc.h"
 #include "base/time.h"
 #include "picture/window.h"
+#include "scan/finding.h"
 
 static void day_of(time_t t, char out[11])
 {
@@ -322,17 +323,43 @@ int kc_trend_map_events(kc_store *st, int ndays, kc_map_cell **out, size_t *n, k
 	return 0;
 }
 
-int kc_trend_map_ratings(kc_store *st, kc_map_cell **out, size_t *n, kc_err *err)
+int kc_trend_map_from_ratings(const kc_rating *v, size_t nv, kc_map_cell **out, size_t *n, kc_err *err)
 {
-	int rc;
+	int rc = kc_trend_all_municipalities(out, n, err);
 
-	(void)st;
-	rc = kc_trend_all_municipalities(out, n, err);
-	/* LEAD: when rating_history exists, set each cell's cls with
-	 * kc_map_rating_class(latest grade) and its value to the grade here. */
 	for (size_t i = 0; !rc && i < *n; i++) {
 		(*out)[i].cls = kc_map_rating_class(NULL);
 		snprintf((*out)[i].value, sizeof((*out)[i].value), "-");
 	}
+	for (size_t i = 0; !rc && i < nv; i++) {
+		kc_map_cell key = { 0 }, *c;
+
+		if (strlen(v[i].org_code) != 4)
+			continue;
+		memcpy(key.code, v[i].org_code, 5);
+		c = bsearch(&key, *out, *n, sizeof(key), cmp_cell);
+		if (!c)
+			continue;
+		c->cls = kc_map_rating_class(kc_colour_name(v[i].colour));
+		/* The open findings that decide the colour; "-" for nothing to scan. */
+		if (v[i].colour != KC_COLOUR_GREY)
+			snprintf(c->value, sizeof(c->value), "%lld",
+				 (long long)(v[i].high + v[i].medium + v[i].low + v[i].info));
+	}
+	return rc;
+}
+
+int kc_trend_map_ratings(kc_store *st, kc_map_cell **out, size_t *n, kc_err *err)
+{
+	kc_rating *v = NULL;
+	size_t nv = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = kc_rating_list(st, NULL, 0, &v, &nv, err);
+	if (!rc)
+		rc = kc_trend_map_from_ratings(v, nv, out, n, err);
+	free(v);
 	return rc;
 }

@@ -70,12 +70,14 @@ int kc_trend_map_events(kc_store *st, int ndays, kc_map_cell **out, size_t *n, k
 int kc_trend_all_municipalities(kc_map_cell **out, size_t *n, kc_err *err);
 
 /*
- * For the lead, once scan ratings exist (branch scan-run, table
- * rating_history): one cell per municipality, cls = kc_map_rating_class(grade
- * or colour), value = the grade; then kc_map_svg(b, o,
- * kc_map_rating_legend(lang), cells, n, err). This function is the place to
- * fill them: today it returns every municipality as "not rated".
+ * The scanner's current ratings (kc_rating_list) as map cells: one per
+ * municipality, cls = kc_map_rating_class(colour) (grey: nothing to scan),
+ * value = its open findings (not accepted), "-" when grey; draw with
+ * kc_map_rating_legend. *out holds KC_MAP_MUNICIPALITIES cells; free() it.
  */
 int kc_trend_map_ratings(kc_store *st, kc_map_cell **out, size_t *n, kc_err *err);
+/* The same from a rating list already read. */
+struct kc_rating;
+int kc_trend_map_from_ratings(const struct kc_rating *v, size_t nv, kc_map_cell **out, size_t *n, kc_err *err);
 
 #endif

@@ -787,6 +787,10 @@ static void situation(kc_req *r)
 		}
 		json_object_set_new(o, "compare", cmp);
 	}
+	if (kc_api_situation_scan(r->st, &r->user, org_id, o, &err)) {
+		json_decref(o);
+		return fail(r, KC_ESTORE, &err);
+	}
 	kc_resp_json(r, 200, o);
 }
 

@@ -13,6 +13,8 @@ int kc_api_need_csrf(kc_req *r);
 /* api_picture.c: one organisation's 30-day trend beside the median per
  * municipality, for GET /api/v1/situation; NULL and err on failure. */
 struct json_t *kc_api_situation_compare(kc_store *st, int64_t org_id, kc_err *err);
+/* and findings, exposed checks/products, KEV affecting, advisories, ratings into o */
+int kc_api_situation_scan(kc_store *st, const kc_user *u, int64_t org_id, struct json_t *o, kc_err *err);
 int kc_api_page_args(kc_req *r, size_t *limit, size_t *offset);
 void *kc_api_cursor(size_t offset); /* json_t * */
 

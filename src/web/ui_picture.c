@@ -16,6 +16,7 @@
 #include "org/org.h"
 #include "picture/chart.h"
 #include "picture/map.h"
+#include "picture/scanpic.h"
 #include "picture/situation.h"
 #include "picture/trend.h"
 #include "picture/window.h"
@@ -165,6 +166,261 @@ static void trend_section(kc_req *r, int64_t org)
 	free(t);
 }
 
+
+static const char *colour_label(kc_req *r, kc_colour c)
+{
+	static const char *const names[] = { N_("grey"), N_("green"), N_("yellow"), N_("orange"), N_("red") };
+
+	return T(names[(unsigned)c < 5 ? c : 0]);
+}
+
+/* Open findings by severity: nationally or one organisation's own. */
+static void findings_section(kc_req *r, int64_t org)
+{
+	static const char *const key[] = { "high", "medium", "low", "info", "accepted" };
+	static const char *const label[] = { N_("high"), N_("medium"), N_("low"), N_("info"), N_("accepted") };
+	kc_buf *b = &r->out;
+	kc_pic_findings f;
+	kc_err err;
+
+	kc_buf_addf(b, "<h2>%s</h2>", T("Findings"));
+	if (kc_pic_findings_count(r->st, org, &f, &err)) {
+		kc_buf_addf(b, "<p class=\"err\">%s</p>", T("The findings could not be read."));
+		return;
+	}
+	int64_t v[] = { f.high, f.medium, f.low, f.info, f.accepted };
+	kc_buf_addf(b, "<table id=\"findings-by-severity\"><caption>%s</caption><thead><tr>",
+		    T("Open findings by severity"));
+	for (int i = 0; i < 5; i++)
+		kc_buf_addf(b, "<th scope=\"col\">%s</th>", T(label[i]));
+	kc_buf_adds(b, "</tr></thead><tbody><tr>");
+	for (int i = 0; i < 5; i++)
+		kc_buf_addf(b, "<td id=\"finding-%s\">%lld</td>", key[i], (long long)v[i]);
+	kc_buf_adds(b, "</tr></tbody></table>");
+}
+
+/* The most exposed checks and products (counts only; no organisation named). */
+static void exposed_scan_section(kc_req *r, int64_t org)
+{
+	kc_buf *b = &r->out;
+	kc_pic_count *c = NULL, *p = NULL;
+	size_t nc = 0, np = 0;
+	kc_err err;
+
+	kc_buf_addf(b, "<h2>%s</h2>", T("Most exposed services and products"));
+	if (kc_pic_top_checks(r->st, org, 15, &c, &nc, &err) || kc_pic_top_products(r->st, org, 15, &p, &np, &err)) {
+		kc_buf_addf(b, "<p class=\"err\">%s</p>", T("The findings could not be read."));
+		free(c);
+		free(p);
+		return;
+	}
+	if (nc) {
+		kc_buf_addf(b, "<table id=\"top-checks\"><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+			       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+			    T("Open findings by check"), T("Check"), T("Worst severity"), T("Open findings"),
+			    T("Organisations"));
+		for (size_t i = 0; i < nc; i++) {
+			kc_buf_adds(b, "<tr><th scope=\"row\">");
+			kc_html(b, c[i].key);
+			kc_buf_addf(b, "</th><td>%s</td><td>%lld</td><td>%lld</td></tr>", T(c[i].severity), (long long)c[i].n,
+				    (long long)c[i].orgs);
+		}
+		kc_buf_adds(b, "</tbody></table>");
+	} else {
+		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No open findings."));
+	}
+	if (np) {
+		kc_buf_addf(b, "<table id=\"top-products\"><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+			       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+			    T("Products (CPE vendor:product), declared or seen by the scanner"), T("Product"),
+			    T("Organisations"), T("Entries"));
+		for (size_t i = 0; i < np; i++) {
+			kc_buf_adds(b, "<tr><th scope=\"row\">");
+			kc_html(b, p[i].key);
+			kc_buf_addf(b, "</th><td>%lld</td><td>%lld</td></tr>", (long long)p[i].orgs, (long long)p[i].n);
+		}
+		kc_buf_adds(b, "</tbody></table>");
+	}
+	free(c);
+	free(p);
+}
+
+/* KEV entries whose NVD criteria take in a constituent's product. */
+static void kev_section(kc_req *r, int64_t org)
+{
+	kc_buf *b = &r->out;
+	kc_pic_kev *k = NULL;
+	size_t n = 0;
+	kc_err err;
+
+	kc_buf_addf(b, "<h2>%s</h2>", org ? T("Known exploited vulnerabilities in your products")
+					  : T("KEV entries that affect constituents"));
+	if (kc_pic_kev_affected(r->st, org, &k, &n, &err)) {
+		kc_buf_addf(b, "<p class=\"err\">%s</p>", T("The KEV entries could not be read."));
+		return;
+	}
+	if (!n) {
+		kc_buf_addf(b, "<p class=\"note\" id=\"kev-none\">%s</p>",
+			    T("No KEV entry matches a declared or observed product."));
+		return;
+	}
+	kc_buf_addf(b, "<table id=\"kev-affected\"><caption>%s</caption><thead><tr><th scope=\"col\">CVE</th>"
+		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		    T("CISA KEV entries matching products the organisations run"), T("Product"), T("Matching products"),
+		    org ? T("Match") : T("Organisations (definite)"), org ? T("Uncertain") : T("Organisations (uncertain)"),
+		    T("Added"), T("Ransomware use"));
+	for (size_t i = 0; i < n; i++) {
+		kc_buf_addf(b, "<tr data-cve=\"%s\"><th scope=\"row\">", k[i].cve);
+		kc_html(b, k[i].cve);
+		kc_buf_adds(b, "</th><td>");
+		kc_html(b, k[i].vendor);
+		kc_buf_adds(b, " ");
+		kc_html(b, k[i].product);
+		kc_buf_adds(b, "</td><td>");
+		kc_html(b, k[i].products);
+		kc_buf_addf(b, "</td><td class=\"definite\">%lld</td><td class=\"uncertain\">%lld</td><td>%s</td><td>",
+			    (long long)k[i].definite, (long long)k[i].uncertain, k[i].added);
+		kc_html(b, !strcmp(k[i].ransomware, "Known") ? T("known") : T("unknown"));
+		kc_buf_adds(b, "</td></tr>");
+	}
+	kc_buf_adds(b, "</tbody></table>");
+	free(k);
+}
+
+/* The map by rating and the rating per county. */
+static void rating_section(kc_req *r)
+{
+	kc_buf *b = &r->out;
+	kc_rating *v = NULL;
+	kc_pic_county *c = NULL;
+	kc_map_cell *cells = NULL;
+	size_t nv = 0, nc = 0, n = 0;
+	kc_map_opts o = { .id = "rmap", .title = T("Security rating per municipality"),
+			  .desc = T("Norway's municipalities as equal tiles grouped by county, coloured by the "
+				    "scanner's current rating: red, orange, yellow, green; grey has nothing to scan. "
+				    "The table below has the same figures."),
+			  .value_label = T("Open findings"), .lang = r->lang, .href_fmt = "/org/%s/situation" };
+	kc_err err;
+
+	if (kc_rating_list(r->st, NULL, 0, &v, &nv, &err) || kc_trend_map_from_ratings(v, nv, &cells, &n, &err) ||
+	    kc_pic_county_ratings(v, nv, &c, &nc, &err)) {
+		kc_buf_addf(b, "<p class=\"err\">%s</p>", T("The ratings could not be read."));
+		goto out;
+	}
+	kc_buf_addf(b, "<section id=\"map-rating\" class=\"map-panel\"><h3>%s</h3>", T("Security rating"));
+	if (kc_map_svg(b, &o, kc_map_rating_legend(r->lang), cells, n, &err)) {
+		kc_buf_addf(b, "<p class=\"err\">%s</p></section>", T("The map could not be drawn."));
+		goto out;
+	}
+	kc_buf_addf(b, "<details><summary>%s</summary>", T("The figures as a table"));
+	kc_map_table(b, &o, kc_map_rating_legend(r->lang), cells, n, &err);
+	kc_buf_adds(b, "</details></section>");
+	kc_buf_addf(b, "<table id=\"rating-county\"><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>",
+		    T("Municipalities per rating colour, by county"), T("County"));
+	for (int col = KC_COLOUR_RED; col >= KC_COLOUR_GREY; col--)
+		kc_buf_addf(b, "<th scope=\"col\">%s</th>", colour_label(r, (kc_colour)col));
+	kc_buf_adds(b, "</tr></thead><tbody>");
+	for (size_t i = 0; i < nc; i++) {
+		kc_buf_addf(b, "<tr data-county=\"%s\"><th scope=\"row\">", c[i].code);
+		kc_html(b, i + 1 == nc ? T("All counties") : c[i].name);
+		kc_buf_adds(b, "</th>");
+		for (int col = KC_COLOUR_RED; col >= KC_COLOUR_GREY; col--)
+			kc_buf_addf(b, "<td class=\"%s\">%lld</td>", kc_colour_name((kc_colour)col), (long long)c[i].by[col]);
+		kc_buf_adds(b, "</tr>");
+	}
+	kc_buf_adds(b, "</tbody></table>");
+out:
+	free(v);
+	free(c);
+	free(cells);
+}
+
+/* One organisation's rating now and over time beside the national median. */
+static void own_rating_section(kc_req *r, int64_t org)
+{
+	kc_buf *b = &r->out;
+	kc_rating me, *all = NULL;
+	kc_pic_rating_day *d = NULL;
+	size_t nall = 0, nd = 0;
+	int64_t rated = 0;
+	double med;
+	kc_err err;
+
+	kc_buf_addf(b, "<h2>%s</h2>", T("Security rating"));
+	if (kc_rating_get(r->st, org, &me, &err) || kc_rating_list(r->st, NULL, 0, &all, &nall, &err) ||
+	    kc_pic_rating_compare(r->st, org, 90, &d, &nd, &err)) {
+		kc_buf_addf(b, "<p class=\"err\">%s</p>", T("The ratings could not be read."));
+		free(all);
+		return;
+	}
+	med = kc_pic_rating_median(all, nall, &rated);
+	free(all);
+	kc_buf_addf(b, "<p id=\"own-rating\">%s <strong class=\"rating-%s\" id=\"own-colour\">%s</strong>; "
+		       "%s <strong id=\"median-colour\">%s</strong> (%s <span id=\"median-score\">%.1f</span>, "
+		       "%s %lld)</p>",
+		    T("Your rating now:"), kc_colour_name(me.colour), colour_label(r, me.colour),
+		    T("national median:"), colour_label(r, kc_pic_score_colour(med)), T("score"), med,
+		    T("rated municipalities:"), (long long)rated);
+	if (!nd) {
+		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No rating history yet."));
+		return;
+	}
+	kc_buf_addf(b, "<table id=\"rating-trend\"><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		       "<th scope=\"col\">%s</th></tr></thead><tbody>",
+		    T("Your rating over time beside the national median (score: green 1, yellow 2, orange 3, red 4)"),
+		    T("Day"), T("Your rating"), T("Open findings (high/medium/low)"), T("National median"),
+		    T("Median colour"));
+	for (size_t i = 0; i < nd; i++) {
+		kc_buf_addf(b, "<tr><th scope=\"row\">%s</th><td class=\"rating-%s\">%s</td><td>%lld/%lld/%lld</td>"
+			       "<td>%.1f</td><td>%s</td></tr>",
+			    d[i].day, kc_colour_name(d[i].own), colour_label(r, d[i].own), (long long)d[i].high,
+			    (long long)d[i].medium, (long long)d[i].low, d[i].median,
+			    colour_label(r, kc_pic_score_colour(d[i].median)));
+	}
+	kc_buf_adds(b, "</tbody></table>");
+	free(d);
+}
+
+/* The advisories that concern org (its products), and the published CLEAR
+ * and GREEN ones; nationally the newest the reader may see. */
+static void advisories_section(kc_req *r, int64_t org)
+{
+	kc_buf *b = &r->out;
+	kc_pic_advisory *v = NULL;
+	size_t n = 0;
+	kc_err err;
+
+	kc_buf_addf(b, "<h2>%s</h2>", T("Advisories"));
+	if (kc_pic_advisories(r->st, &r->user, org, 10, &v, &n, &err)) {
+		kc_buf_addf(b, "<p class=\"err\">%s</p>", T("The advisories could not be read."));
+		return;
+	}
+	if (!n) {
+		kc_buf_addf(b, "<p class=\"note\">%s</p>", T("No published advisories."));
+		return;
+	}
+	kc_buf_addf(b, "<table id=\"advisories\"><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">TLP</th>"
+		       "<th scope=\"col\">%s</th>%s</tr></thead><tbody>",
+		    org ? T("Advisories that concern you, and the published CLEAR and GREEN ones")
+			: T("The newest published advisories"),
+		    T("Advisory"), T("Title"), T("Severity"), T("Updated"), org ? "<th scope=\"col\"></th>" : "");
+	for (size_t i = 0; i < n; i++) {
+		kc_buf_addf(b, "<tr data-advisory=\"%s\"%s><th scope=\"row\"><a href=\"/advisories/%s\">%s</a></th><td>",
+			    v[i].a.ident, v[i].concerns ? " class=\"concerns\"" : "", v[i].a.ident, v[i].a.ident);
+		kc_html(b, v[i].a.title);
+		kc_buf_addf(b, "</td><td>%s</td><td>%s</td><td>%.10s</td>", T(v[i].a.severity), kc_tlp_name(v[i].a.tlp),
+			    v[i].a.current_release);
+		if (org)
+			kc_buf_addf(b, "<td>%s</td>", v[i].concerns ? T("concerns your products") : "");
+		kc_buf_adds(b, "</tr>");
+	}
+	kc_buf_adds(b, "</tbody></table>");
+	free(v);
+}
+
 static void map_section(kc_req *r, const kc_event_window *w)
 {
 	kc_buf *b = &r->out;
@@ -176,25 +432,22 @@ static void map_section(kc_req *r, const kc_event_window *w)
 			  .value_label = T("Events"), .lang = r->lang, .href_fmt = "/org/%s/situation" };
 	kc_err err;
 
-	kc_buf_addf(b, "<h2>%s</h2>", T("Map"));
+	kc_buf_addf(b, "<h2>%s</h2><nav class=\"map-switch\" aria-label=\"%s\"><a href=\"#map-events\">%s</a> | "
+		       "<a href=\"#map-rating\">%s</a></nav>",
+		    T("Map"), T("Maps"), T("Events in 30 days"), T("Security rating"));
+	kc_buf_addf(b, "<section id=\"map-events\" class=\"map-panel\"><h3>%s</h3>", T("Events in 30 days"));
 	if (kc_event_window_map(w, &cells, &n, &err) ||
 	    kc_map_svg(b, &o, kc_map_events_legend(r->lang), cells, n, &err)) {
-		kc_buf_addf(b, "<p class=\"err\">%s</p>", T("The map could not be drawn."));
+		kc_buf_addf(b, "<p class=\"err\">%s</p></section>", T("The map could not be drawn."));
 		free(cells);
+		rating_section(r);
 		return;
 	}
 	kc_buf_addf(b, "<details><summary>%s</summary>", T("The figures as a table"));
 	kc_map_table(b, &o, kc_map_events_legend(r->lang), cells, n, &err);
-	kc_buf_adds(b, "</details>");
+	kc_buf_adds(b, "</details></section>");
 	free(cells);
-}
-
-/* LEAD: when the advisory tables land (branch advisory), list here the
- * advisories that concern org (org 0: the latest ones), through kc_may_read. */
-static void advisories_section(kc_req *r, int64_t org)
-{
-	(void)r;
-	(void)org;
+	rating_section(r);
 }
 
 static void page(kc_req *r, const char *msg, const kc_org *view)
@@ -278,6 +531,11 @@ static void page(kc_req *r, const char *msg, const kc_org *view)
 	if (s.norgs)
 		count_table(r, "by-org", T("Events by organisation"), s.orgs, s.norgs);
 	exposed_table(r, org, s.window);
+	findings_section(r, org);
+	if (org)
+		own_rating_section(r, org);
+	exposed_scan_section(r, org);
+	kev_section(r, org);
 	advisories_section(r, org);
 	if (!org)
 		map_section(r, s.window);

@@ -62,7 +62,7 @@ try {
     check(national.threat_level && (await text(page, '#threat-level')).includes(national.threat_level.rationale),
           'the threat level and its rationale');
     // The map: one tile per municipality, coloured by the store's count.
-    const tiles = await page.$$eval('svg.kc-map rect.m', (rs) => rs.map((r) => [r.dataset.code, r.getAttribute('class')]));
+    const tiles = await page.$$eval('#map-events svg.kc-map rect.m', (rs) => rs.map((r) => [r.dataset.code, r.getAttribute('class')]));
     check(tiles.length === 357 && new Set(tiles.map(([c]) => c)).size === 357, 'the map has 357 municipality tiles',
           `(${tiles.length})`);
     let wrong = tiles.filter(([c, cls]) => cls !== `m c-${countClass(perCode.get(c) || 0)}`);
@@ -70,7 +70,7 @@ try {
     const used = new Set(tiles.map(([, cls]) => cls));
     check(used.size >= 2 && used.has('m c-0'), 'the dataset gives the map coloured and uncoloured tiles', [...used].join(' '));
     // Each tile is a link named by the municipality and its figure (the accessibility tree, not the markup).
-    const oslo = page.getByRole('link', { name: new RegExp(`^Oslo \\(0301\\): ${perCode.get('0301')},`) });
+    const oslo = page.locator('#map-events').getByRole('link', { name: new RegExp(`^Oslo \\(0301\\): ${perCode.get('0301')},`) });
     check(await oslo.count() === 1, "Oslo's tile is a link named with its count");
     await oslo.focus();
     check(await page.evaluate(() => document.activeElement?.getAttribute('href')) === '/org/0301/situation',
@@ -83,6 +83,13 @@ try {
       Number(tr.querySelectorAll('td')[1].textContent)]));
     wrong = rows.filter(([c, n]) => n !== (perCode.get(c) || 0));
     check(rows.length === 357 && !wrong.length, 'the map as a table: the same 357 figures', JSON.stringify(wrong.slice(0, 5)));
+    // The map by rating: its tiles by class add up to the rating per county's last row (all counties).
+    const rtiles = await page.$$eval('#map-rating svg.kc-map rect.m', (rs) => rs.map((r) => r.getAttribute('class')));
+    const all = await page.$$eval('#rating-county tbody tr:last-child td', (tds) => tds.map((td) => Number(td.textContent)));
+    const byClass = [0, 1, 2, 3, 4].map((k) => rtiles.filter((c) => c === `m c-${k}`).length);
+    check(rtiles.length === 357 && JSON.stringify(byClass) === JSON.stringify(all),
+          'the rating map: 357 tiles, coloured as the rating per county counts them', `${byClass} vs ${all}`);
+    check(Object.keys(national.ratings_by_county || []).length > 0, 'the API has the ratings by county too');
     await context.close();
   }
   // A municipality's own picture.
