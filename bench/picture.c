@@ -183,7 +183,7 @@ static void dashboard(kc_store *st, kc_buf *b)
 
 		free(cells);
 		cells = NULL;
-		if (kc_pic_findings_count(st, 0, &f, &err) || kc_pic_top_checks(st, 0, 15, &pc, &npc, &err) ||
+		if (kc_pic_findings_scan(st, 0, 15, &f, &pc, &npc, &err) ||
 		    kc_pic_top_products(st, 0, 15, &pp, &npp, &err) || kc_pic_kev_affected(st, 0, &k, &nk, &err) ||
 		    kc_trend_map_ratings(st, &cells, &nc, &err) ||
 		    kc_map_svg(b, &mo, kc_map_rating_legend(KC_LANG_NB), cells, nc, &err))

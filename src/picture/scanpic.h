@@ -28,12 +28,18 @@ typedef struct kc_pic_findings {
 
 int kc_pic_findings_count(kc_store *st, int64_t org_id, kc_pic_findings *out, kc_err *err);
 
+/* Both at once, in one pass: the counts by severity and (checks may be NULL)
+ * the open findings per check, most first, at most max (0: all). */
+typedef struct kc_pic_count kc_pic_count;
+int kc_pic_findings_scan(kc_store *st, int64_t org_id, size_t max, kc_pic_findings *f, kc_pic_count **checks,
+			 size_t *nchecks, kc_err *err);
+
 /* A key (a check id, or "vendor:product") with how many rows and organisations. */
-typedef struct kc_pic_count {
+struct kc_pic_count {
 	char key[200];
 	char severity[8];	/* checks: the worst open severity; products: "" */
 	int64_t n, orgs;
-} kc_pic_count;
+};
 
 /* Open findings per check, most first, at most max. */
 int kc_pic_top_checks(kc_store *st, int64_t org_id, size_t max, kc_pic_count **out, size_t *n, kc_err *err);

@@ -62,9 +62,7 @@ int kc_api_situation_scan(kc_store *st, const kc_user *u, int64_t org_id, json_t
 	json_t *a;
 	int rc;
 
-	rc = kc_pic_findings_count(st, org_id, &f, err);
-	if (!rc)
-		rc = kc_pic_top_checks(st, org_id, 15, &c, &nc, err);
+	rc = kc_pic_findings_scan(st, org_id, 15, &f, &c, &nc, err);
 	if (!rc)
 		rc = kc_pic_top_products(st, org_id, 15, &p, &np, err);
 	if (!rc)

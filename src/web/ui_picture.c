@@ -174,21 +174,20 @@ static const char *colour_label(kc_req *r, kc_colour c)
 	return T(names[(unsigned)c < 5 ? c : 0]);
 }
 
-/* Open findings by severity: nationally or one organisation's own. */
-static void findings_section(kc_req *r, int64_t org)
+/* Open findings by severity: nationally or one organisation's own (f NULL:
+ * they could not be read). */
+static void findings_section(kc_req *r, const kc_pic_findings *f)
 {
 	static const char *const key[] = { "high", "medium", "low", "info", "accepted" };
 	static const char *const label[] = { N_("high"), N_("medium"), N_("low"), N_("info"), N_("accepted") };
 	kc_buf *b = &r->out;
-	kc_pic_findings f;
-	kc_err err;
 
 	kc_buf_addf(b, "<h2>%s</h2>", T("Findings"));
-	if (kc_pic_findings_count(r->st, org, &f, &err)) {
+	if (!f) {
 		kc_buf_addf(b, "<p class=\"err\">%s</p>", T("The findings could not be read."));
 		return;
 	}
-	int64_t v[] = { f.high, f.medium, f.low, f.info, f.accepted };
+	int64_t v[] = { f->high, f->medium, f->low, f->info, f->accepted };
 	kc_buf_addf(b, "<table id=\"findings-by-severity\"><caption>%s</caption><thead><tr>",
 		    T("Open findings by severity"));
 	for (int i = 0; i < 5; i++)
@@ -199,18 +198,18 @@ static void findings_section(kc_req *r, int64_t org)
 	kc_buf_adds(b, "</tr></tbody></table>");
 }
 
-/* The most exposed checks and products (counts only; no organisation named). */
-static void exposed_scan_section(kc_req *r, int64_t org)
+/* The most exposed checks (c, from the findings' one pass; ok 0 when that
+ * failed) and products (counts only; no organisation named). */
+static void exposed_scan_section(kc_req *r, int64_t org, const kc_pic_count *c, size_t nc, int ok)
 {
 	kc_buf *b = &r->out;
-	kc_pic_count *c = NULL, *p = NULL;
-	size_t nc = 0, np = 0;
+	kc_pic_count *p = NULL;
+	size_t np = 0;
 	kc_err err;
 
 	kc_buf_addf(b, "<h2>%s</h2>", T("Most exposed services and products"));
-	if (kc_pic_top_checks(r->st, org, 15, &c, &nc, &err) || kc_pic_top_products(r->st, org, 15, &p, &np, &err)) {
+	if (!ok || kc_pic_top_products(r->st, org, 15, &p, &np, &err)) {
 		kc_buf_addf(b, "<p class=\"err\">%s</p>", T("The findings could not be read."));
-		free(c);
 		free(p);
 		return;
 	}
@@ -241,7 +240,6 @@ static void exposed_scan_section(kc_req *r, int64_t org)
 		}
 		kc_buf_adds(b, "</tbody></table>");
 	}
-	free(c);
 	free(p);
 }
 
@@ -531,10 +529,19 @@ static void page(kc_req *r, const char *msg, const kc_org *view)
 	if (s.norgs)
 		count_table(r, "by-org", T("Events by organisation"), s.orgs, s.norgs);
 	exposed_table(r, org, s.window);
-	findings_section(r, org);
-	if (org)
-		own_rating_section(r, org);
-	exposed_scan_section(r, org);
+	{
+		kc_pic_findings pf;
+		kc_pic_count *pc = NULL;
+		size_t npc = 0;
+		kc_err ferr;
+		int fok = !kc_pic_findings_scan(r->st, org, 15, &pf, &pc, &npc, &ferr);
+
+		findings_section(r, fok ? &pf : NULL);
+		if (org)
+			own_rating_section(r, org);
+		exposed_scan_section(r, org, pc, npc, fok);
+		free(pc);
+	}
 	kev_section(r, org);
 	advisories_section(r, org);
 	if (!org)
