@@ -41,6 +41,8 @@ void kc_metrics(kc_req *r)
 	static const char *const states[] = { "queued", "sending", "sent", "failed", "uncertain", NULL };
 	static const char *const severities[] = { "lav", "moderat", "alvorlig", "kritisk", NULL };
 	static const char *const feed_states[] = { "ok", "unchanged", "quarantined", "failed", NULL };
+	static const char *const scan_states[] = { "running", "done", "failed", NULL };
+	static const char *const finding_sevs[] = { "high", "medium", "low", "info", NULL };
 	static const char *const classes[] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
 	char now[KC_TIME_STRLEN];
 	uint64_t by_class[6], us;
@@ -97,6 +99,14 @@ void kc_metrics(kc_req *r)
 		    scalar(r, "SELECT count(*) FROM case_clock WHERE met_at IS NULL AND due_at < ?", "t", now));
 	gauge(r, "kcert_feeds", "Scheduled feeds by the outcome of their last fetch.", "gauge");
 	labelled(r, "kcert_feeds", "status", feed_states, "SELECT count(*) FROM feed WHERE last_status = ?");
+	gauge(r, "kcert_scan_probes_total", "Probes the scanner has sent (every run, every node).", "counter");
+	kc_buf_addf(&r->out, "kcert_scan_probes_total %" PRId64 "\n",
+		    scalar(r, "SELECT COALESCE(SUM(probes_done), 0) FROM scan_run", "", NULL));
+	gauge(r, "kcert_scan_runs", "Scan runs by status.", "gauge");
+	labelled(r, "kcert_scan_runs", "status", scan_states, "SELECT count(*) FROM scan_run WHERE status = ?");
+	gauge(r, "kcert_findings_open", "Open findings by severity.", "gauge");
+	labelled(r, "kcert_findings_open", "severity", finding_sevs,
+		 "SELECT count(*) FROM finding WHERE status = 'open' AND severity = ?");
 	{
 		kc_worker_stats ws;
 

@@ -45,6 +45,16 @@ db_sql() {
 	fi
 }
 
+# db_val SQL: print what a query returns (rows on lines, columns tab-separated),
+# on either engine, to compare what a page or API shows with the store.
+db_val() {
+	if [ "$T_ENGINE" = postgresql ]; then
+		psql -qtAX -F '	' "$KCERT_DB" -c "$1"
+	else
+		sqlite3 -separator '	' "$KCERT_DB" "$1"
+	fi
+}
+
 t_ok() { T_PASS=$((T_PASS + 1)); }
 t_bad() {
 	T_FAIL=$((T_FAIL + 1))

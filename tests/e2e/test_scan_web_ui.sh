@@ -209,4 +209,15 @@ get oslo /ratings
 expect_eq "$CODE" 303 "Oslo is sent to its own page too"
 get helse /ratings
 expect_eq "$CODE" 403 "a partner may not see the ratings"
+
+# The operator's metrics count the scanner's work.
+get ana /metrics
+expect_eq "$CODE" 200 "the CERT reads /metrics"
+probes=$(sed -n 's/^kcert_scan_probes_total \([0-9]*\)$/\1/p' "$D/body")
+runs=$(sed -n 's/^kcert_scan_runs{status="done"} \([0-9]*\)$/\1/p' "$D/body")
+high=$(sed -n 's/^kcert_findings_open{severity="high"} \([0-9]*\)$/\1/p' "$D/body")
+expect_eq "${runs:-none}" "$(db_val "SELECT count(*) FROM scan_run WHERE status = 'done'")" "scan runs by status, as the store has them"
+expect_eq "${probes:-none}" "$(db_val "SELECT COALESCE(SUM(probes_done), 0) FROM scan_run")" "probes sent, as the store has them"
+expect_eq "${high:-none}" "$(db_val "SELECT count(*) FROM finding WHERE status = 'open' AND severity = 'high'")" "open high findings"
+[ "${probes:-0}" -gt 0 ] && t_ok || t_bad "the scans sent probes (got ${probes:-none})"
 t_end
