@@ -218,6 +218,20 @@ static int is_http_port(const struct kc_port_result *p)
 	return !strcmp(p->service, "http") || !strcmp(p->service, "https");
 }
 
+/* The mail checks probe an MX address only when the target expansion kept it:
+ * an MX host the organisation owns, not excluded (target.c refuses the
+ * others with rule "third-party", and the report names them). */
+static int mx_in_targets(void *arg, int64_t org_id, const char *mx, const char *ip)
+{
+	const struct kc_scan_targets *t = arg;
+
+	(void)mx;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].org_id == org_id && !strcmp(t->v[i].ip, ip))
+			return 1;
+	return 0;
+}
+
 static int run_checks(const struct kc_scan_request *rq, unsigned checks, const struct kc_scan_targets *t,
 		      const struct kc_scan_sink *sink, struct kc_scan_report *rep, kc_err *err)
 {
@@ -323,6 +337,8 @@ static int run_checks(const struct kc_scan_request *rq, unsigned checks, const s
 			d[i].org_id = t->domains[i].org_id;
 			snprintf(d[i].domain, sizeof(d[i].domain), "%s", t->domains[i].name);
 			d[i].smtp_port = rq->smtp_port;
+			d[i].mx_allowed = mx_in_targets;
+			d[i].mx_arg = (void *)t;
 		}
 		if (d)
 			rc = impl.mail(rq->opts, d, t->ndomains, sink, err);
