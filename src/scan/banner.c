@@ -136,8 +136,13 @@ static int set_product(struct kc_product *out, const struct known *k, const char
 	else
 		snprintf(out->name, sizeof(out->name), "%s", k->name);
 	if (kc_banner_cpe(out->cpe, sizeof(out->cpe), 'a', out->vendor, out->product, out->version,
-	                  out->update))
-		out->cpe[0] = '\0';
+	                  out->update)) {
+		/* A version CPE cannot carry: the product without it. */
+		out->version[0] = out->update[0] = '\0';
+		snprintf(out->name, sizeof(out->name), "%s", k->name);
+		if (kc_banner_cpe(out->cpe, sizeof(out->cpe), 'a', out->vendor, out->product, "", ""))
+			out->cpe[0] = '\0';
+	}
 	if (out->version[0] && (!k->backported || out->patch[0]))
 		out->confidence = 80;
 	else
