@@ -193,7 +193,7 @@ static int observe_one(struct kc_finding_sink *fs, const struct kc_finding *f)
 		goto fail;
 	if (!strcmp(status, "fixed")) {
 		rc = kc_store_exec(st, &fs->err, NULL,
-				   "UPDATE finding SET status = 'open', fixed_at = NULL, notified_high = 0, "
+				   "UPDATE finding SET status = 'open', fixed_at = NULL, notified_high = 0, digest_at = NULL, "
 				   "opened_count = opened_count + 1, accept_reason = NULL, accept_until = NULL, "
 				   "accept_by = NULL WHERE id = ?",
 				   "i", id);

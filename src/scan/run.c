@@ -807,3 +807,129 @@ int kc_scan_notify_high(kc_store *st, const int64_t *ids, size_t n, size_t *queu
 	}
 	return rc;
 }
+
+/* ---- the daily findings notice (medium and low) ---- */
+
+/* Does a contact's notices setting take the findings notice? all, or a list naming scan or findings. */
+static int wants_digest(const char *notices)
+{
+	char buf[200], *save = NULL;
+
+	if (!strcmp(notices, "all"))
+		return 1;
+	snprintf(buf, sizeof(buf), "%s", notices);
+	for (char *w = strtok_r(buf, ", ", &save); w; w = strtok_r(NULL, ", ", &save))
+		if (!strcmp(w, "scan") || !strcmp(w, "findings"))
+			return 1;
+	return 0;
+}
+
+static void fill_id64(kc_stmt *s, void *rec)
+{
+	*(int64_t *)rec = kc_stmt_int(s, 0);
+}
+
+/* Most findings in one notice; the rest go into the next. */
+#define DIGEST_MAX 200
+
+static int digest_org(kc_store *st, int64_t org, const char *now, size_t *queued, int *told, kc_err *err)
+{
+	kc_finding_row *v = NULL;
+	struct rcpt *who = NULL;
+	int64_t *ids = NULL;
+	size_t nids = 0, n = 0, nwho = 0, sent = 0;
+	char ref[48], obj[48];
+	kc_stmt *s;
+	int rc;
+
+	*told = 0;
+	rc = kc_store_begin(st, err);
+	if (rc)
+		return rc;
+	rc = kc_store_query(st, err, &s,
+			    "SELECT id FROM finding WHERE org_id = ? AND status = 'open' AND severity IN ('medium', 'low') "
+			    "AND digest_at IS NULL ORDER BY CASE severity WHEN 'medium' THEN 0 ELSE 1 END, id LIMIT ?",
+			    "ii", org, (int64_t)DIGEST_MAX);
+	if (!rc)
+		rc = kc_store_collect(s, sizeof(int64_t), fill_id64, (void **)&ids, &nids, err);
+	if (!rc && nids && !(v = calloc(nids, sizeof(*v))))
+		rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
+	/* Each opening once: only the transaction that sets digest_at tells it. */
+	for (size_t i = 0; !rc && i < nids; i++) {
+		int64_t claimed = 0;
+
+		rc = kc_store_exec(st, err, &claimed,
+				   "UPDATE finding SET digest_at = ? WHERE id = ? AND digest_at IS NULL RETURNING id", "ti",
+				   now, ids[i]);
+		if (!rc && claimed && !(rc = kc_finding_get(st, ids[i], &v[n], err)))
+			n++;
+	}
+	if (!rc && n)
+		rc = org_rcpts(st, org, &who, &nwho, err);
+	snprintf(ref, sizeof(ref), "KC-FD-%lld-%lld", (long long)org, (long long)kc_now());
+	for (size_t k = 0; !rc && n && k < nwho; k++) {
+		if (!wants_digest(who[k].notices))
+			continue;
+		rc = mail_findings(st, &who[k], v, n, 0, ref, err);
+		if (!rc)
+			sent++;
+	}
+	snprintf(obj, sizeof(obj), "org:%lld", (long long)org);
+	if (!rc && n)
+		rc = kc_audit_appendf(st, err, "scan", "finding.digest", obj, "%s: %zu findings to %zu contacts", ref, n,
+				      sent);
+	if (!rc)
+		rc = kc_store_commit(st, err);
+	else
+		kc_store_rollback(st);
+	if (!rc) {
+		*queued += sent;
+		*told = sent > 0;
+	}
+	kc_finding_rows_free(v, n);
+	free(who);
+	free(ids);
+	return rc;
+}
+
+int kc_scan_notify_digest(kc_store *st, int64_t org_id, int force, size_t *queued, size_t *orgs, kc_err *err)
+{
+	char now[KC_TIME_STRLEN], cutoff[KC_TIME_STRLEN];
+	int64_t *pending = NULL, hours = KC_SCAN_DIGEST_HOURS;
+	size_t npending = 0;
+	char *v = NULL;
+	kc_err e;
+	kc_stmt *s;
+	int rc;
+
+	*queued = 0;
+	if (orgs)
+		*orgs = 0;
+	if (kc_store_setting_get(st, "scan.digest_hours", &v, &e) == KC_OK && v && atoi(v) > 0)
+		hours = atoi(v);
+	free(v);
+	kc_time_now_iso(now);
+	kc_time_iso(kc_now() - (time_t)hours * 3600, cutoff);
+	rc = kc_store_query(st, err, &s,
+			    "SELECT DISTINCT org_id FROM finding WHERE status = 'open' AND severity IN ('medium', 'low') "
+			    "AND digest_at IS NULL AND (? = 0 OR org_id = ?) ORDER BY org_id",
+			    "ii", org_id, org_id);
+	if (!rc)
+		rc = kc_store_collect(s, sizeof(int64_t), fill_id64, (void **)&pending, &npending, err);
+	for (size_t i = 0; !rc && i < npending; i++) {
+		int64_t recent = 0;
+		int told = 0;
+
+		/* Daily: not again within the period of the organisation's last notice. */
+		if (!force)
+			rc = kc_store_scalar_int(st, err, &recent,
+						 "SELECT count(*) FROM finding WHERE org_id = ? AND digest_at > ?", "it",
+						 pending[i], cutoff);
+		if (!rc && !recent)
+			rc = digest_org(st, pending[i], now, queued, &told, err);
+		if (!rc && told && orgs)
+			(*orgs)++;
+	}
+	free(pending);
+	return rc;
+}

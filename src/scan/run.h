@@ -114,4 +114,20 @@ int kc_scan_schedule_run(kc_store *st, const char *owner, size_t *ran, kc_err *e
  * *queued receives the number of messages. */
 int kc_scan_notify_high(kc_store *st, const int64_t *ids, size_t n, size_t *queued, kc_err *err);
 
+/* Hours between two findings notices of one organisation (setting
+ * scan.digest_hours overrides). */
+#define KC_SCAN_DIGEST_HOURS 24
+
+/*
+ * The daily findings notice: for each organisation (org_id 0: all) with
+ * medium or low findings opened (or reopened) since their last notice, when
+ * its last notice is KC_SCAN_DIGEST_HOURS old (or force), one message to
+ * each contact that takes findings (notices all, scan or findings), in the
+ * contact's language, through the outbox. Each opening goes into one notice
+ * only; high findings are told at once by kc_scan_notify_high instead. One
+ * transaction per organisation, audited. *queued receives the number of
+ * messages, *orgs (may be NULL) the organisations told.
+ */
+int kc_scan_notify_digest(kc_store *st, int64_t org_id, int force, size_t *queued, size_t *orgs, kc_err *err);
+
 #endif
