@@ -232,6 +232,81 @@ static int mx_in_targets(void *arg, int64_t org_id, const char *mx, const char *
 	return 0;
 }
 
+/*
+ * The port sweep's sink, passed through, remembering which targets answered
+ * (covered "service"): on those, a swept port found closed closes the TLS and
+ * HTTP findings of that port too (the server that had them is gone); a target
+ * that did not answer at all closes nothing.
+ */
+struct sweep_sink {
+	const struct kc_scan_sink *next;
+	int64_t *org;
+	char (*ip)[48];
+	size_t n, cap;
+};
+
+static void sweep_finding(void *arg, const struct kc_finding *f)
+{
+	struct sweep_sink *w = arg;
+
+	if (w->next->finding)
+		w->next->finding(w->next->arg, f);
+}
+
+static void sweep_covered(void *arg, int64_t org_id, const char *family, const char *target, int port)
+{
+	struct sweep_sink *w = arg;
+
+	if (!strcmp(family, "service") && port == 0 && strlen(target) < sizeof(w->ip[0])) {
+		if (w->n == w->cap) {
+			size_t cap = w->cap ? w->cap * 2 : 64;
+			int64_t *o = realloc(w->org, cap * sizeof(*o));
+			char(*ip)[48] = o ? realloc(w->ip, cap * sizeof(*ip)) : NULL;
+
+			if (o)
+				w->org = o;
+			if (ip) {
+				w->ip = ip;
+				w->cap = cap;
+			}
+		}
+		if (w->n < w->cap) {
+			w->org[w->n] = org_id;
+			snprintf(w->ip[w->n], sizeof(w->ip[w->n]), "%s", target);
+			w->n++;
+		}
+	}
+	if (w->next->covered)
+		w->next->covered(w->next->arg, org_id, family, target, port);
+}
+
+static void sweep_progress(void *arg, const char *phase, uint64_t done, uint64_t total)
+{
+	struct sweep_sink *w = arg;
+
+	if (w->next->progress)
+		w->next->progress(w->next->arg, phase, done, total);
+}
+
+static void close_gone_ports(const struct sweep_sink *w, unsigned checks, const uint16_t *ports, size_t nports,
+			     const struct kc_port_result *open, size_t nopen)
+{
+	for (size_t i = 0; i < w->n && w->next->covered; i++)
+		for (size_t k = 0; k < nports; k++) {
+			size_t j;
+
+			for (j = 0; j < nopen; j++)
+				if (open[j].org_id == w->org[i] && open[j].port == ports[k] && !strcmp(open[j].ip, w->ip[i]))
+					break;
+			if (j < nopen)
+				continue;
+			if (checks & KC_CHECK_TLS)
+				w->next->covered(w->next->arg, w->org[i], "tls", w->ip[i], ports[k]);
+			if (checks & KC_CHECK_HTTP)
+				w->next->covered(w->next->arg, w->org[i], "http", w->ip[i], ports[k]);
+		}
+}
+
 static int run_checks(const struct kc_scan_request *rq, unsigned checks, const struct kc_scan_targets *t,
 		      const struct kc_scan_sink *sink, struct kc_scan_report *rep, kc_err *err)
 {
@@ -253,8 +328,15 @@ static int run_checks(const struct kc_scan_request *rq, unsigned checks, const s
 			const uint16_t *ports = rq->ports ? rq->ports : kc_scan_default_ports;
 			size_t nports = rq->ports ? rq->nports : kc_scan_default_nports;
 
+			struct sweep_sink w = { .next = sink };
+			struct kc_scan_sink ws = { &w, sweep_finding, sweep_covered, sweep_progress };
+
 			rc = impl.ports(rq->opts, uniq, nuniq, ports, nports,
-					(checks & KC_CHECK_SERVICE) ? 0 : KC_SCAN_NO_FINDINGS, sink, &open, &nopen, err);
+					(checks & KC_CHECK_SERVICE) ? 0 : KC_SCAN_NO_FINDINGS, &ws, &open, &nopen, err);
+			if (!rc)
+				close_gone_ports(&w, checks, ports, nports, open, nopen);
+			free(w.org);
+			free(w.ip);
 		} else {
 			snprintf(rep->skipped, sizeof(rep->skipped), "service,tls");
 		}
