@@ -40,7 +40,9 @@ void kc_scan_checks_format(unsigned bits, char *out, size_t cap);
 /* Scanner settings from the environment over the defaults:
  * KCERT_SCAN_RESOLVER (ADDR[@PORT]), KCERT_SCAN_TRUST_ANCHOR (file),
  * KCERT_SCAN_CA_FILE, KCERT_SCAN_CONTACT_URL (named in the User-Agent),
- * KCERT_SCAN_TIMEOUT_MS. Strings point into the environment. */
+ * KCERT_SCAN_TIMEOUT_MS, KCERT_SCAN_RATE (requests per second per IP per
+ * check, default 1; connection attempts per IP five times that). Strings
+ * point into the environment. */
 void kc_scan_opts_from_env(struct kc_scan_opts *o, char *ua, size_t uacap);
 
 struct kc_scan_request {

@@ -23,6 +23,7 @@ stop_all() { for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; do
 trap 'stop_all; t_cleanup' EXIT
 wait_file() { i=0; while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
 export KCERT_MAIL_FROM=varsling@kommunecert.example
+export KCERT_SCAN_RATE=20 # loopback: the per-IP limits lifted twentyfold (production: 1/s)
 
 # --- certificates -------------------------------------------------------
 ( cd "$D" && touch index.txt && echo 01 > serial &&
