@@ -5,7 +5,8 @@
  * checked with abort(): no crash and no read past the input (ASan sees the
  * exact buffer, not NUL-terminated); a recognised product has a CPE 2.3 name
  * that starts "cpe:2.3:a:", has exactly 12 unescaped colons-separated fields,
- * a confidence of 30 or 80 and NUL-terminated printable names; a refusal
+ * and parses with src/vuln's kc_cpe_parse in its canonical form (so organisation
+ * products and NVD criteria compare alike), a confidence of 30 or 80 and NUL-terminated printable names; a refusal
  * leaves the product cleared; the excerpt is printable, terminated and
  * within its buffer.
  */
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "scan/banner.h"
+#include "vuln/cpe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -60,6 +62,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (fields != 13)
 			abort();
+		{
+			char *canon = NULL;
+
+			if (kc_cpe_canonical(p.cpe, &canon, NULL) != 0 || strcmp(canon, p.cpe) != 0)
+				abort();
+			free(canon);
+		}
 		if (p.confidence != 30 && p.confidence != 80)
 			abort();
 		for (const char *c = p.name; *c; c++)

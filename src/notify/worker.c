@@ -68,6 +68,11 @@ static int round_once(kc_store *st, const char *owner, kc_worker_result *r, kc_e
 	rc = kc_feed_run(st, owner, NULL, NULL, &r->feeds, err);
 	if (!rc)
 		rc = kc_scan_schedule_run(st, owner, NULL, err);
+	if (!rc) {
+		size_t nq;
+
+		rc = kc_scan_notify_digest(st, 0, 0, &nq, NULL, err); /* the daily findings notice */
+	}
 	if (!rc)
 		rc = kc_notify_run(st, &o, NULL, NULL, &r->notices, err);
 	if (!rc)

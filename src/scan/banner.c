@@ -9,8 +9,10 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "scan/banner.h"
+#include "vuln/cpe.h"
 #include "base/kc.h"
 
 /* Products distributions patch behind an unchanged version string: without the
@@ -134,8 +136,13 @@ static int set_product(struct kc_product *out, const struct known *k, const char
 	else
 		snprintf(out->name, sizeof(out->name), "%s", k->name);
 	if (kc_banner_cpe(out->cpe, sizeof(out->cpe), 'a', out->vendor, out->product, out->version,
-	                  out->update))
-		out->cpe[0] = '\0';
+	                  out->update)) {
+		/* A version CPE cannot carry: the product without it. */
+		out->version[0] = out->update[0] = '\0';
+		snprintf(out->name, sizeof(out->name), "%s", k->name);
+		if (kc_banner_cpe(out->cpe, sizeof(out->cpe), 'a', out->vendor, out->product, "", ""))
+			out->cpe[0] = '\0';
+	}
 	if (out->version[0] && (!k->backported || out->patch[0]))
 		out->confidence = 80;
 	else
@@ -425,6 +432,8 @@ static int cpe_component(kc_buf *b, const char *s)
 	if (!s || !*s)
 		return kc_buf_adds(b, ":*");
 	rc = kc_buf_addc(b, ':');
+	if (!strcmp(s, "-")) /* a lone "-" would be NA: it is a literal here */
+		return rc ? rc : kc_buf_adds(b, "\\-");
 	for (; *s && rc == 0; s++) {
 		unsigned char c = (unsigned char)*s;
 
@@ -441,13 +450,15 @@ static int cpe_component(kc_buf *b, const char *s)
 int kc_banner_cpe(char *out, size_t outsz, char part, const char *vendor, const char *product,
                   const char *version, const char *update)
 {
-	kc_buf b;
+	kc_cpe *c = NULL;
+	kc_buf b, canon;
 	int rc;
 
 	if (outsz == 0)
 		return KC_ETOOBIG;
 	out[0] = '\0';
 	kc_buf_init(&b, outsz - 1);
+	kc_buf_init(&canon, outsz - 1);
 	rc = kc_buf_addf(&b, "cpe:2.3:%c", part);
 	if (!rc)
 		rc = cpe_component(&b, vendor);
@@ -459,8 +470,19 @@ int kc_banner_cpe(char *out, size_t outsz, char part, const char *vendor, const 
 		rc = cpe_component(&b, update);
 	if (!rc)
 		rc = kc_buf_adds(&b, ":*:*:*:*:*:*");
+	/* src/vuln owns the binding: the name must parse there, and what is
+	 * stored is its canonical form, so findings, organisation products and
+	 * the NVD criteria compare alike. */
+	if (!rc && !(c = malloc(sizeof(*c))))
+		rc = KC_ENOMEM;
+	if (!rc && kc_cpe_parse(kc_buf_str(&b), b.len, c, NULL) != 0)
+		rc = KC_EINVAL;
 	if (!rc)
-		snprintf(out, outsz, "%s", kc_buf_str(&b));
+		rc = kc_cpe_format(c, &canon);
+	if (!rc)
+		snprintf(out, outsz, "%s", kc_buf_str(&canon));
+	free(c);
 	kc_buf_release(&b);
-	return rc ? KC_ETOOBIG : 0;
+	kc_buf_release(&canon);
+	return rc == KC_EINVAL ? KC_EINVAL : rc ? KC_ETOOBIG : 0;
 }

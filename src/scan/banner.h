@@ -44,7 +44,9 @@ size_t kc_banner_excerpt(const void *data, size_t len, char *out, size_t outsz);
 /*
  * Write a CPE 2.3 formatted string for part 'a' (application), 'o' or 'h':
  * vendor, product, version, update ("" becomes "*"), quoting what CPE 2.3
- * requires. Returns 0, or KC_ETOOBIG when it does not fit in outsz.
+ * requires, in the canonical form of src/vuln (kc_cpe_parse, kc_cpe_format).
+ * Returns 0, KC_ETOOBIG when it does not fit in outsz, or KC_EINVAL when
+ * src/vuln would not parse it.
  */
 int kc_banner_cpe(char *out, size_t outsz, char part, const char *vendor, const char *product,
                   const char *version, const char *update);

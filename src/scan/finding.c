@@ -14,6 +14,8 @@
 
 #include "audit/audit.h"
 #include "base/time.h"
+#include "vuln/cpe.h"
+#include "vuln/exposure.h"
 #include "base/kc.h"
 
 /* Longest evidence kept; longer evidence is replaced by a note saying so. */
@@ -78,11 +80,63 @@ static void note_high(struct kc_finding_sink *fs, int64_t id)
 	fs->new_high[fs->nnew_high++] = id;
 }
 
+/*
+ * A product finding's key carries its CPE's vendor and product
+ * ("product.http:f5:nginx"), so several products on one port are several
+ * findings. 1 and key filled when f is a product finding with a valid CPE.
+ */
+static int product_key(const struct kc_finding *f, const char *family, char *key, size_t cap)
+{
+	kc_cpe *c;
+	int ok = 0;
+
+	if (strcmp(family, "product") || !f->cpe || !f->cpe[0] || strchr(f->check, ':'))
+		return 0;
+	c = malloc(sizeof(*c));
+	if (c && kc_cpe_parse(f->cpe, strlen(f->cpe), c, NULL) == 0 && c->v[KC_CPE_VENDOR].kind == KC_CPE_VALUE &&
+	    c->v[KC_CPE_PRODUCT].kind == KC_CPE_VALUE) {
+		int n = snprintf(key, cap, "%s:%s:%s", f->check, kc_cpe_literal(c, KC_CPE_VENDOR),
+				 kc_cpe_literal(c, KC_CPE_PRODUCT));
+
+		ok = n > 0 && (size_t)n < cap;
+	}
+	free(c);
+	return ok;
+}
+
+static int observe_one(struct kc_finding_sink *fs, const struct kc_finding *f);
+
 int kc_finding_observe(struct kc_finding_sink *fs, const struct kc_finding *f)
+{
+	char family[16], key[KC_FINDING_CHECK_MAX];
+	struct kc_finding g;
+	int rc, is_product;
+
+	if (fs->rc)
+		return fs->rc;
+	if (!f->check || !f->check[0] || !f->target || !f->target[0] || !f->org_id)
+		return kc_err_set(&fs->err, KC_EINVAL, _("a finding needs an organisation, a check and a target"));
+	kc_finding_family(f->check, family, sizeof(family));
+	g = *f;
+	is_product = product_key(f, family, key, sizeof(key));
+	if (is_product)
+		g.check = key;
+	rc = observe_one(fs, &g);
+	/* What the scanner saw becomes one of the organisation's products, so
+	 * kcert vuln affected finds it by the CVEs' criteria. */
+	if (!rc && is_product) {
+		rc = kc_org_product_observe(fs->st, f->org_id, f->cpe, f->confidence, f->evidence, &fs->err);
+		if (rc && !fs->rc)
+			fs->rc = rc;
+	}
+	return rc;
+}
+
+static int observe_one(struct kc_finding_sink *fs, const struct kc_finding *f)
 {
 	kc_store *st = fs->st;
 	const char *sev = kc_sev_name(f->severity), *ev = f->evidence;
-	char family[16], old_sev[8] = "", status[12] = "", what[128];
+	char family[16], old_sev[8] = "", status[12] = "", what[512];
 	int64_t id = 0;
 	kc_stmt *s;
 	int rc;
@@ -139,7 +193,7 @@ int kc_finding_observe(struct kc_finding_sink *fs, const struct kc_finding *f)
 		goto fail;
 	if (!strcmp(status, "fixed")) {
 		rc = kc_store_exec(st, &fs->err, NULL,
-				   "UPDATE finding SET status = 'open', fixed_at = NULL, notified_high = 0, "
+				   "UPDATE finding SET status = 'open', fixed_at = NULL, notified_high = 0, digest_at = NULL, "
 				   "opened_count = opened_count + 1, accept_reason = NULL, accept_until = NULL, "
 				   "accept_by = NULL WHERE id = ?",
 				   "i", id);

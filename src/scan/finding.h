@@ -25,6 +25,12 @@
 #include "scan/scan.h"
 #include "store/store.h"
 
+/* Longest check id kept: a product finding's carries its CPE's vendor and
+ * product ("product.http:f5:nginx"), so several products on one port are
+ * several findings; the product is also recorded as one of the
+ * organisation's products (kc_org_product_observe, vuln/exposure.h). */
+#define KC_FINDING_CHECK_MAX 160
+
 /* ---- the sink: a run's reports into findings ---- */
 
 struct kc_finding_sink {
@@ -64,7 +70,7 @@ void kc_finding_family(const char *check, char *out, size_t cap);
 typedef struct kc_finding_row {
 	int64_t id, org_id;
 	char org_code[8], org_slug[80], org_name[201];
-	char check[64], family[16], target[256], host[256];
+	char check[KC_FINDING_CHECK_MAX], family[16], target[256], host[256];
 	int port;
 	char severity[8];
 	int confidence;

@@ -11,6 +11,10 @@
  *   mail.mta-sts  no valid v=STSv1 record: low.
  *   mail.tls-rpt  no valid v=TLSRPTv1 record: low.
  *   mail.starttls an MX that does not offer STARTTLS: medium.
+ * An MX that offers STARTTLS gets the engine's TLS checks (tls.*, engine.h)
+ * through STARTTLS. Only an answer from a working resolver (NOERROR, NODATA,
+ * NXDOMAIN) gives a verdict: a timeout, SERVFAIL or REFUSED opens and closes
+ * nothing.
  * Evidence is a JSON object with the records seen.
  */
 #include <arpa/inet.h>
@@ -29,6 +33,7 @@
 #include <jansson.h>
 
 #include "scan/dns.h"
+#include "scan/engine.h"
 #include "scan/mail.h"
 #include "scan/spf.h"
 #include "base/kc.h"
@@ -402,14 +407,19 @@ clean(const kc_buf *b)
 	return s;
 }
 
-static void
+/*
+ * SMTP greeting and EHLO on one MX address: mail.starttls when STARTTLS is
+ * not offered. Returns 1 when STARTTLS is offered (the TLS checks follow), 0
+ * when not, -1 when the server could not be asked (no verdict, not covered).
+ */
+static int
 check_starttls(struct ctx *c, const char *mx, const char *ip)
 {
 	int port = c->d->smtp_port > 0 ? c->d->smtp_port : 25;
 	int tmo = c->opts->timeout_ms > 0 ? c->opts->timeout_ms : 5000;
 	size_t max = c->opts->max_read ? c->opts->max_read : 65536;
 	kc_buf banner, ehlo;
-	int fd, code, starttls = 0;
+	int fd, code, starttls = 0, ret = -1;
 	json_t *ev;
 
 	kc_buf_init(&banner, max);
@@ -440,11 +450,67 @@ check_starttls(struct ctx *c, const char *mx, const char *ip)
 	json_decref(ev);
 	if (c->sink->covered)
 		c->sink->covered(c->sink->arg, c->d->org_id, "mail", ip, port);
+	ret = starttls;
 done:
 	close(fd);
 out:
 	kc_buf_release(&banner);
 	kc_buf_release(&ehlo);
+	return ret;
+}
+
+/* An answer from a working resolver: data, NODATA or NXDOMAIN. A timeout,
+ * SERVFAIL, REFUSED or any other rcode says nothing about the zone. */
+static int
+answered(const struct kc_dns_answer *a)
+{
+	return !a->timed_out && (a->rcode == KC_DNS_NOERROR || a->rcode == KC_DNS_NXDOMAIN);
+}
+
+/*
+ * STARTTLS on each MX address the organisation owns (d->mx_allowed; a
+ * third-party MX, a cloud mail service, is the target expansion's to name as
+ * skipped), then the TLS checks of the engine through STARTTLS on those that
+ * offer it.
+ */
+static void
+scan_mx(struct ctx *c, const struct kc_dns_answer *mxa)
+{
+	struct kc_dns_query aq[2 * MX_MAX];
+	struct kc_tls_endpoint eps[2 * MX_MAX * 4];
+	size_t nmx = mxa->n < MX_MAX ? mxa->n : MX_MAX, neps = 0;
+	int port = c->d->smtp_port > 0 ? c->d->smtp_port : 25;
+
+	for (size_t i = 0; i < nmx; i++) {
+		aq[2 * i] = (struct kc_dns_query){ .name = mxa->rr[i].text, .type = KC_DNS_A };
+		aq[2 * i + 1] = (struct kc_dns_query){ .name = mxa->rr[i].text, .type = KC_DNS_AAAA };
+	}
+	if (nmx && kc_dns_lookup_many(c->dns, aq, 2 * nmx, NULL) == 0) {
+		for (size_t i = 0; i < 2 * nmx; i++) {
+			const char *mx = mxa->rr[i / 2].text;
+
+			for (size_t j = 0; j < aq[i].ans.n && j < 4; j++) {
+				const char *ip = aq[i].ans.rr[j].text;
+
+				if (c->d->mx_allowed &&
+				    !c->d->mx_allowed(c->d->mx_arg, c->d->org_id, mx, ip))
+					continue;
+				if (check_starttls(c, mx, ip) != 1 || neps == KC_ARRAY_LEN(eps))
+					continue;
+				memset(&eps[neps], 0, sizeof(eps[neps]));
+				eps[neps].org_id = c->d->org_id;
+				snprintf(eps[neps].ip, sizeof(eps[neps].ip), "%s", ip);
+				snprintf(eps[neps].host, sizeof(eps[neps].host), "%s", mx);
+				eps[neps].port = (uint16_t)port;
+				eps[neps].starttls = KC_STARTTLS_SMTP;
+				neps++;
+			}
+		}
+	}
+	for (size_t i = 0; i < 2 * nmx; i++)
+		kc_dns_answer_release(&aq[i].ans);
+	if (neps)
+		kc_scan_tls(c->opts, eps, neps, c->sink, NULL);
 }
 
 static void
@@ -452,7 +518,7 @@ scan_domain(struct ctx *c)
 {
 	char dmarc[300], sts[300], rpt[300];
 	struct kc_dns_query q[6];
-	int timed_out = 0;
+	int ok = 1;
 
 	snprintf(dmarc, sizeof(dmarc), "_dmarc.%s", c->d->domain);
 	snprintf(sts, sizeof(sts), "_mta-sts.%s", c->d->domain);
@@ -464,38 +530,26 @@ scan_domain(struct ctx *c)
 	q[4] = (struct kc_dns_query){ .name = c->d->domain, .type = KC_DNS_DNSKEY };
 	q[5] = (struct kc_dns_query){ .name = c->d->domain, .type = KC_DNS_MX };
 	if (kc_dns_lookup_many(c->dns, q, 6, NULL) != 0)
-		timed_out = 1;
+		ok = 0;
 	for (int i = 0; i < 6; i++)
-		timed_out |= q[i].ans.timed_out || q[i].ans.rcode == KC_DNS_SERVFAIL;
-	if (!timed_out) {
+		ok &= answered(&q[i].ans);
+	/* Only a working resolver's NXDOMAIN or NODATA means "absent"; a
+	 * timeout, SERVFAIL or REFUSED gives no verdict and covers nothing. */
+	if (ok) {
 		check_spf(c);
 		check_dmarc(c, &q[0].ans);
 		check_simple(c, &q[1].ans, "v=STSv1", "mail.mta-sts", N_("No MTA-STS record"));
 		check_simple(c, &q[2].ans, "v=TLSRPTv1", "mail.tls-rpt", N_("No TLS-RPT record"));
 	}
-	/* A bogus zone answers SERVFAIL to everything: that is the verdict. */
-	if (!q[3].ans.timed_out && !q[4].ans.timed_out)
+	/* A bogus zone answers SERVFAIL to everything when validating: that
+	 * SERVFAIL, marked bogus by the validator, is the verdict. */
+	if (q[3].ans.sec == KC_DNS_SEC_BOGUS || q[4].ans.sec == KC_DNS_SEC_BOGUS ||
+	    (answered(&q[3].ans) && answered(&q[4].ans)))
 		check_dnssec(c, &q[3].ans, &q[4].ans);
-	if (!timed_out && c->sink->covered)
+	if (ok && c->sink->covered)
 		c->sink->covered(c->sink->arg, c->d->org_id, "mail", c->d->domain, 0);
-	/* STARTTLS on each MX address. */
-	{
-		struct kc_dns_query aq[2 * MX_MAX];
-		size_t nmx = q[5].ans.n < MX_MAX ? q[5].ans.n : MX_MAX;
-
-		for (size_t i = 0; i < nmx; i++) {
-			aq[2 * i] = (struct kc_dns_query){ .name = q[5].ans.rr[i].text, .type = KC_DNS_A };
-			aq[2 * i + 1] = (struct kc_dns_query){ .name = q[5].ans.rr[i].text,
-				.type = KC_DNS_AAAA };
-		}
-		if (nmx && kc_dns_lookup_many(c->dns, aq, 2 * nmx, NULL) == 0) {
-			for (size_t i = 0; i < 2 * nmx; i++)
-				for (size_t j = 0; j < aq[i].ans.n && j < 4; j++)
-					check_starttls(c, q[5].ans.rr[i / 2].text, aq[i].ans.rr[j].text);
-		}
-		for (size_t i = 0; i < 2 * nmx; i++)
-			kc_dns_answer_release(&aq[i].ans);
-	}
+	if (answered(&q[5].ans))
+		scan_mx(c, &q[5].ans);
 	for (int i = 0; i < 6; i++)
 		kc_dns_answer_release(&q[i].ans);
 }

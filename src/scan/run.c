@@ -103,6 +103,12 @@ void kc_scan_opts_from_env(struct kc_scan_opts *o, char *ua, size_t uacap)
 		o->ca_file = v;
 	if ((v = getenv("KCERT_SCAN_TIMEOUT_MS")) && atoi(v) > 0)
 		o->timeout_ms = atoi(v);
+	/* Requests per second per IP per check; connection attempts five times that
+	 * (the production default is 1 and 5: tests on loopback go faster). */
+	if ((v = getenv("KCERT_SCAN_RATE")) && atof(v) > 0) {
+		o->per_ip_rate = atof(v);
+		o->per_ip_connect_rate = 5 * atof(v);
+	}
 	if ((v = getenv("KCERT_SCAN_CONTACT_URL")) && *v && ua && uacap) {
 		snprintf(ua, uacap, "kcert-scanner/%s (+%s)", KCERT_VERSION, v);
 		o->user_agent = ua;
@@ -218,6 +224,95 @@ static int is_http_port(const struct kc_port_result *p)
 	return !strcmp(p->service, "http") || !strcmp(p->service, "https");
 }
 
+/* The mail checks probe an MX address only when the target expansion kept it:
+ * an MX host the organisation owns, not excluded (target.c refuses the
+ * others with rule "third-party", and the report names them). */
+static int mx_in_targets(void *arg, int64_t org_id, const char *mx, const char *ip)
+{
+	const struct kc_scan_targets *t = arg;
+
+	(void)mx;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].org_id == org_id && !strcmp(t->v[i].ip, ip))
+			return 1;
+	return 0;
+}
+
+/*
+ * The port sweep's sink, passed through, remembering which targets answered
+ * (covered "service"): on those, a swept port found closed closes the TLS and
+ * HTTP findings of that port too (the server that had them is gone); a target
+ * that did not answer at all closes nothing.
+ */
+struct sweep_sink {
+	const struct kc_scan_sink *next;
+	int64_t *org;
+	char (*ip)[48];
+	size_t n, cap;
+};
+
+static void sweep_finding(void *arg, const struct kc_finding *f)
+{
+	struct sweep_sink *w = arg;
+
+	if (w->next->finding)
+		w->next->finding(w->next->arg, f);
+}
+
+static void sweep_covered(void *arg, int64_t org_id, const char *family, const char *target, int port)
+{
+	struct sweep_sink *w = arg;
+
+	if (!strcmp(family, "service") && port == 0 && strlen(target) < sizeof(w->ip[0])) {
+		if (w->n == w->cap) {
+			size_t cap = w->cap ? w->cap * 2 : 64;
+			int64_t *o = realloc(w->org, cap * sizeof(*o));
+			char(*ip)[48] = o ? realloc(w->ip, cap * sizeof(*ip)) : NULL;
+
+			if (o)
+				w->org = o;
+			if (ip) {
+				w->ip = ip;
+				w->cap = cap;
+			}
+		}
+		if (w->n < w->cap) {
+			w->org[w->n] = org_id;
+			snprintf(w->ip[w->n], sizeof(w->ip[w->n]), "%s", target);
+			w->n++;
+		}
+	}
+	if (w->next->covered)
+		w->next->covered(w->next->arg, org_id, family, target, port);
+}
+
+static void sweep_progress(void *arg, const char *phase, uint64_t done, uint64_t total)
+{
+	struct sweep_sink *w = arg;
+
+	if (w->next->progress)
+		w->next->progress(w->next->arg, phase, done, total);
+}
+
+static void close_gone_ports(const struct sweep_sink *w, unsigned checks, const uint16_t *ports, size_t nports,
+			     const struct kc_port_result *open, size_t nopen)
+{
+	for (size_t i = 0; i < w->n && w->next->covered; i++)
+		for (size_t k = 0; k < nports; k++) {
+			size_t j;
+
+			for (j = 0; j < nopen; j++)
+				if (open[j].org_id == w->org[i] && open[j].port == ports[k] && !strcmp(open[j].ip, w->ip[i]))
+					break;
+			if (j < nopen)
+				continue;
+			if (checks & KC_CHECK_TLS)
+				w->next->covered(w->next->arg, w->org[i], "tls", w->ip[i], ports[k]);
+			if (checks & KC_CHECK_HTTP)
+				w->next->covered(w->next->arg, w->org[i], "http", w->ip[i], ports[k]);
+		}
+}
+
 static int run_checks(const struct kc_scan_request *rq, unsigned checks, const struct kc_scan_targets *t,
 		      const struct kc_scan_sink *sink, struct kc_scan_report *rep, kc_err *err)
 {
@@ -239,8 +334,15 @@ static int run_checks(const struct kc_scan_request *rq, unsigned checks, const s
 			const uint16_t *ports = rq->ports ? rq->ports : kc_scan_default_ports;
 			size_t nports = rq->ports ? rq->nports : kc_scan_default_nports;
 
+			struct sweep_sink w = { .next = sink };
+			struct kc_scan_sink ws = { &w, sweep_finding, sweep_covered, sweep_progress };
+
 			rc = impl.ports(rq->opts, uniq, nuniq, ports, nports,
-					(checks & KC_CHECK_SERVICE) ? 0 : KC_SCAN_NO_FINDINGS, sink, &open, &nopen, err);
+					(checks & KC_CHECK_SERVICE) ? 0 : KC_SCAN_NO_FINDINGS, &ws, &open, &nopen, err);
+			if (!rc)
+				close_gone_ports(&w, checks, ports, nports, open, nopen);
+			free(w.org);
+			free(w.ip);
 		} else {
 			snprintf(rep->skipped, sizeof(rep->skipped), "service,tls");
 		}
@@ -323,6 +425,8 @@ static int run_checks(const struct kc_scan_request *rq, unsigned checks, const s
 			d[i].org_id = t->domains[i].org_id;
 			snprintf(d[i].domain, sizeof(d[i].domain), "%s", t->domains[i].name);
 			d[i].smtp_port = rq->smtp_port;
+			d[i].mx_allowed = mx_in_targets;
+			d[i].mx_arg = (void *)t;
 		}
 		if (d)
 			rc = impl.mail(rq->opts, d, t->ndomains, sink, err);
@@ -789,5 +893,131 @@ int kc_scan_notify_high(kc_store *st, const int64_t *ids, size_t n, size_t *queu
 		free(who);
 		free(f.evidence);
 	}
+	return rc;
+}
+
+/* ---- the daily findings notice (medium and low) ---- */
+
+/* Does a contact's notices setting take the findings notice? all, or a list naming scan or findings. */
+static int wants_digest(const char *notices)
+{
+	char buf[200], *save = NULL;
+
+	if (!strcmp(notices, "all"))
+		return 1;
+	snprintf(buf, sizeof(buf), "%s", notices);
+	for (char *w = strtok_r(buf, ", ", &save); w; w = strtok_r(NULL, ", ", &save))
+		if (!strcmp(w, "scan") || !strcmp(w, "findings"))
+			return 1;
+	return 0;
+}
+
+static void fill_id64(kc_stmt *s, void *rec)
+{
+	*(int64_t *)rec = kc_stmt_int(s, 0);
+}
+
+/* Most findings in one notice; the rest go into the next. */
+#define DIGEST_MAX 200
+
+static int digest_org(kc_store *st, int64_t org, const char *now, size_t *queued, int *told, kc_err *err)
+{
+	kc_finding_row *v = NULL;
+	struct rcpt *who = NULL;
+	int64_t *ids = NULL;
+	size_t nids = 0, n = 0, nwho = 0, sent = 0;
+	char ref[48], obj[48];
+	kc_stmt *s;
+	int rc;
+
+	*told = 0;
+	rc = kc_store_begin(st, err);
+	if (rc)
+		return rc;
+	rc = kc_store_query(st, err, &s,
+			    "SELECT id FROM finding WHERE org_id = ? AND status = 'open' AND severity IN ('medium', 'low') "
+			    "AND digest_at IS NULL ORDER BY CASE severity WHEN 'medium' THEN 0 ELSE 1 END, id LIMIT ?",
+			    "ii", org, (int64_t)DIGEST_MAX);
+	if (!rc)
+		rc = kc_store_collect(s, sizeof(int64_t), fill_id64, (void **)&ids, &nids, err);
+	if (!rc && nids && !(v = calloc(nids, sizeof(*v))))
+		rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
+	/* Each opening once: only the transaction that sets digest_at tells it. */
+	for (size_t i = 0; !rc && i < nids; i++) {
+		int64_t claimed = 0;
+
+		rc = kc_store_exec(st, err, &claimed,
+				   "UPDATE finding SET digest_at = ? WHERE id = ? AND digest_at IS NULL RETURNING id", "ti",
+				   now, ids[i]);
+		if (!rc && claimed && !(rc = kc_finding_get(st, ids[i], &v[n], err)))
+			n++;
+	}
+	if (!rc && n)
+		rc = org_rcpts(st, org, &who, &nwho, err);
+	snprintf(ref, sizeof(ref), "KC-FD-%lld-%lld", (long long)org, (long long)kc_now());
+	for (size_t k = 0; !rc && n && k < nwho; k++) {
+		if (!wants_digest(who[k].notices))
+			continue;
+		rc = mail_findings(st, &who[k], v, n, 0, ref, err);
+		if (!rc)
+			sent++;
+	}
+	snprintf(obj, sizeof(obj), "org:%lld", (long long)org);
+	if (!rc && n)
+		rc = kc_audit_appendf(st, err, "scan", "finding.digest", obj, "%s: %zu findings to %zu contacts", ref, n,
+				      sent);
+	if (!rc)
+		rc = kc_store_commit(st, err);
+	else
+		kc_store_rollback(st);
+	if (!rc) {
+		*queued += sent;
+		*told = sent > 0;
+	}
+	kc_finding_rows_free(v, n);
+	free(who);
+	free(ids);
+	return rc;
+}
+
+int kc_scan_notify_digest(kc_store *st, int64_t org_id, int force, size_t *queued, size_t *orgs, kc_err *err)
+{
+	char now[KC_TIME_STRLEN], cutoff[KC_TIME_STRLEN];
+	int64_t *pending = NULL, hours = KC_SCAN_DIGEST_HOURS;
+	size_t npending = 0;
+	char *v = NULL;
+	kc_err e;
+	kc_stmt *s;
+	int rc;
+
+	*queued = 0;
+	if (orgs)
+		*orgs = 0;
+	if (kc_store_setting_get(st, "scan.digest_hours", &v, &e) == KC_OK && v && atoi(v) > 0)
+		hours = atoi(v);
+	free(v);
+	kc_time_now_iso(now);
+	kc_time_iso(kc_now() - (time_t)hours * 3600, cutoff);
+	rc = kc_store_query(st, err, &s,
+			    "SELECT DISTINCT org_id FROM finding WHERE status = 'open' AND severity IN ('medium', 'low') "
+			    "AND digest_at IS NULL AND (? = 0 OR org_id = ?) ORDER BY org_id",
+			    "ii", org_id, org_id);
+	if (!rc)
+		rc = kc_store_collect(s, sizeof(int64_t), fill_id64, (void **)&pending, &npending, err);
+	for (size_t i = 0; !rc && i < npending; i++) {
+		int64_t recent = 0;
+		int told = 0;
+
+		/* Daily: not again within the period of the organisation's last notice. */
+		if (!force)
+			rc = kc_store_scalar_int(st, err, &recent,
+						 "SELECT count(*) FROM finding WHERE org_id = ? AND digest_at > ?", "it",
+						 pending[i], cutoff);
+		if (!rc && !recent)
+			rc = digest_org(st, pending[i], now, queued, &told, err);
+		if (!rc && told && orgs)
+			(*orgs)++;
+	}
+	free(pending);
 	return rc;
 }

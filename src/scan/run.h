@@ -40,7 +40,9 @@ void kc_scan_checks_format(unsigned bits, char *out, size_t cap);
 /* Scanner settings from the environment over the defaults:
  * KCERT_SCAN_RESOLVER (ADDR[@PORT]), KCERT_SCAN_TRUST_ANCHOR (file),
  * KCERT_SCAN_CA_FILE, KCERT_SCAN_CONTACT_URL (named in the User-Agent),
- * KCERT_SCAN_TIMEOUT_MS. Strings point into the environment. */
+ * KCERT_SCAN_TIMEOUT_MS, KCERT_SCAN_RATE (requests per second per IP per
+ * check, default 1; connection attempts per IP five times that). Strings
+ * point into the environment. */
 void kc_scan_opts_from_env(struct kc_scan_opts *o, char *ua, size_t uacap);
 
 struct kc_scan_request {
@@ -113,5 +115,21 @@ int kc_scan_schedule_run(kc_store *st, const char *owner, size_t *ran, kc_err *e
  * current opening, to the organisation's contacts in their languages.
  * *queued receives the number of messages. */
 int kc_scan_notify_high(kc_store *st, const int64_t *ids, size_t n, size_t *queued, kc_err *err);
+
+/* Hours between two findings notices of one organisation (setting
+ * scan.digest_hours overrides). */
+#define KC_SCAN_DIGEST_HOURS 24
+
+/*
+ * The daily findings notice: for each organisation (org_id 0: all) with
+ * medium or low findings opened (or reopened) since their last notice, when
+ * its last notice is KC_SCAN_DIGEST_HOURS old (or force), one message to
+ * each contact that takes findings (notices all, scan or findings), in the
+ * contact's language, through the outbox. Each opening goes into one notice
+ * only; high findings are told at once by kc_scan_notify_high instead. One
+ * transaction per organisation, audited. *queued receives the number of
+ * messages, *orgs (may be NULL) the organisations told.
+ */
+int kc_scan_notify_digest(kc_store *st, int64_t org_id, int force, size_t *queued, size_t *orgs, kc_err *err);
 
 #endif

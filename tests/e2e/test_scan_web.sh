@@ -180,6 +180,10 @@ no_finding mail.dnssec signed.example
 run "$PROBE" --resolver "$DNS@$FAKEP" --timeout 1000 mail good.example
 expect_rc 0 "mail checks survive a resolver that answers with wrong ids"
 expect_no_out '"finding"|"covered"' "DNS timeouts give no verdict and close nothing"
+# Nothing listening at the resolver (refused, SERVFAIL from libunbound): no verdict either.
+run "$PROBE" --resolver "$IP.54@$((BASE + 8))" --timeout 3000 mail good.example bad.example
+expect_rc 0 "mail checks survive a resolver that is not there"
+expect_no_out '"finding"|"covered"' "a dead resolver opens no missing-record finding and covers nothing"
 
 # --- web ----------------------------------------------------------------
 NOW=1767225600 # 2026-01-01

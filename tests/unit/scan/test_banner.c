@@ -1,6 +1,7 @@
 /* Unit tests: products, CPE names and confidence from service banners (src/scan/banner.c). */
 #include "../test.h"
 #include "scan/banner.h"
+#include "vuln/cpe.h"
 
 static void want(const char *svc, const char *banner, const char *cpe, int conf, const char *name)
 {
@@ -14,6 +15,17 @@ static void want(const char *svc, const char *banner, const char *cpe, int conf,
 		fail_msg("%s \"%s\": confidence %d, want %d", svc, banner, p.confidence, conf);
 	if (name && strcmp(p.name, name) != 0)
 		fail_msg("%s \"%s\": name %s, want %s", svc, banner, p.name, name);
+	{
+		/* The name is src/vuln's: it parses there and is already canonical. */
+		char *canon = NULL;
+		kc_err e;
+
+		if (kc_cpe_canonical(p.cpe, &canon, &e) != 0)
+			fail_msg("%s: src/vuln does not parse it: %s", p.cpe, e.msg);
+		if (strcmp(canon, p.cpe) != 0)
+			fail_msg("%s: canonical form is %s", p.cpe, canon);
+		free(canon);
+	}
 }
 
 static void none(const char *svc, const char *banner)
@@ -108,6 +120,18 @@ static void excerpts_and_cpe_quoting(void **state)
 	assert_string_equal(out, "\\x01\\x02");
 	assert_int_equal(kc_banner_cpe(cpe, sizeof(cpe), 'a', "Ex", "p", "1.0+x", ""), 0);
 	assert_string_equal(cpe, "cpe:2.3:a:ex:p:1.0\\+x:*:*:*:*:*:*:*");
+	/* A lone "-" is a literal version, not NA; src/vuln reads it back so. */
+	assert_int_equal(kc_banner_cpe(cpe, sizeof(cpe), 'a', "ex", "p", "-", ""), 0);
+	assert_string_equal(cpe, "cpe:2.3:a:ex:p:\\-:*:*:*:*:*:*:*");
+	{
+		kc_cpe *c = malloc(sizeof(*c));
+
+		assert_non_null(c);
+		assert_int_equal(kc_cpe_parse(cpe, strlen(cpe), c, NULL), 0);
+		assert_int_equal(c->v[KC_CPE_VERSION].kind, KC_CPE_VALUE);
+		assert_string_equal(kc_cpe_literal(c, KC_CPE_VERSION), "-");
+		free(c);
+	}
 	assert_int_equal(kc_banner_cpe(cpe, 12, 'a', "vendor", "product", "1", ""), KC_ETOOBIG);
 	assert_string_equal(cpe, "");
 }
