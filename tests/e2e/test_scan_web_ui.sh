@@ -42,9 +42,9 @@ run "$KCERT" scan --org 4601 --ports 6379 --timeout-ms 1500 --no-notify
 expect_rc 0 "scan Bergen"
 run "$KCERT" scan --org 0301 --ports 6379 --timeout-ms 1500 --no-notify
 expect_rc 0 "scan Oslo"
-fid() { # fid ORG CHECK: the id of the finding
+fid() { # fid ORG CHECK: the id of the finding (a product finding's check carries vendor:product after a colon)
 	"$KCERT" finding list --org "$1" --format json |
-		py "import json,sys; print([r['id'] for r in json.load(sys.stdin) if r['check']=='$2'][0])"
+		py "import json,sys; print([r['id'] for r in json.load(sys.stdin) if r['check'].split(':')[0]=='$2'][0])"
 }
 BID=$(fid 4601 service.redis); BPROD=$(fid 4601 product.redis); OID=$(fid 0301 service.redis)
 [ -n "$BID" ] && [ -n "$OID" ] && t_ok || t_bad "the scans opened service.redis findings" "$BID $OID"
