@@ -17,14 +17,39 @@ struct crit {
 	kc_cpe parsed;
 };
 
+/* One product, as loaded for matching. */
+struct prod {
+	int64_t id, org_id;
+	char *slug, *name, *cpe, *source, *evidence, *vendor, *product;
+	int confidence;
+	kc_cpe parsed;
+};
+
+/* The products to match against, and an index on (vendor, product): byvp
+ * holds the positions in p sorted by vendor, then product. */
+struct prods {
+	struct prod *p;
+	size_t n, cap;
+	size_t *byvp;
+};
+
 /* One (organisation, product) found, with the criterion that decided. */
 struct hit {
-	int64_t product_id, org_id;
-	char *slug, *name, *cpe, *source, *evidence;
-	int confidence;
+	const struct prod *p;
 	size_t crit;
 	kc_cpe_match_result result;
 };
+
+/* The hits of one walk: hit_of[k] is 1 + the hit of product k, 0 for none. */
+struct hits {
+	struct hit *h;
+	size_t n, cap;
+	size_t *hit_of;
+};
+
+/* Up to this many criteria, products are loaded per criterion through the
+ * (vendor, product) index of org_product; beyond it, all products at once. */
+#define CRITERIA_FILTERED_MAX 16
 
 static char *dup_or_null(const char *s)
 {
@@ -43,26 +68,21 @@ static void crits_free(struct crit *c, size_t n)
 	free(c);
 }
 
-static void hits_free(struct hit *h, size_t n)
+static void prods_release(struct prods *ps)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(h[i].slug);
-		free(h[i].name);
-		free(h[i].cpe);
-		free(h[i].source);
-		free(h[i].evidence);
+	for (size_t i = 0; i < ps->n; i++) {
+		struct prod *p = &ps->p[i];
+		free(p->slug);
+		free(p->name);
+		free(p->cpe);
+		free(p->source);
+		free(p->evidence);
+		free(p->vendor);
+		free(p->product);
 	}
-	free(h);
-}
-
-static int hit_order(const void *a, const void *b)
-{
-	const struct hit *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	if (c)
-		return c;
-	return x->product_id < y->product_id ? -1 : x->product_id > y->product_id;
+	free(ps->p);
+	free(ps->byvp);
+	memset(ps, 0, sizeof(*ps));
 }
 
 /* A plain literal usable for the (vendor, product) index, else NULL. */
@@ -75,99 +95,290 @@ static const char *plain(const kc_cpe *c, int attr)
 	return kc_cpe_literal(c, attr);
 }
 
-/* Match every product that may fall under criteria[0..n) and report each
- * (organisation, product) once. */
-static int walk(kc_store *st, struct crit *cr, size_t n, const char *cve, kc_exposure_fn fn,
-		void *arg, kc_err *err)
+static const char *nn(const char *s)
 {
-	struct hit *hits = NULL;
-	size_t nhits = 0, cap = 0;
-	kc_cpe *pc = malloc(sizeof(*pc));
+	return s ? s : "";
+}
+
+#define PROD_COLS                                                                                  \
+	"SELECT p.id, p.org_id, o.slug, o.name, p.cpe, p.source, p.confidence, p.evidence, "      \
+	"p.vendor, p.product FROM org_product p JOIN org o ON o.id = p.org_id "
+
+/* Add the products a query returns (those already there, by id, once). */
+static int prods_add(struct prods *ps, kc_stmt *s, kc_err *err)
+{
+	int rc;
+
+	while ((rc = kc_stmt_step(s, err)) == KC_ROW) {
+		const char *cpe = kc_stmt_text(s, 4);
+		struct prod *p;
+
+		if (!cpe)
+			continue;
+		if (ps->n == ps->cap) {
+			size_t cap = ps->cap ? ps->cap * 2 : 64;
+			struct prod *np = realloc(ps->p, cap * sizeof(*np));
+			if (!np)
+				return kc_err_set(err, KC_ENOMEM, _("out of memory"));
+			ps->p = np;
+			ps->cap = cap;
+		}
+		p = &ps->p[ps->n];
+		/* A product that does not parse concerns nothing (it was
+		 * validated when stored). */
+		if (kc_cpe_parse(cpe, strlen(cpe), &p->parsed, NULL) < 0)
+			continue;
+		p->id = kc_stmt_int(s, 0);
+		p->org_id = kc_stmt_int(s, 1);
+		p->slug = dup_or_null(kc_stmt_text(s, 2));
+		p->name = dup_or_null(kc_stmt_text(s, 3));
+		p->cpe = strdup(cpe);
+		p->source = dup_or_null(kc_stmt_text(s, 5));
+		p->confidence = (int)kc_stmt_int(s, 6);
+		p->evidence = dup_or_null(kc_stmt_text(s, 7));
+		p->vendor = strdup(nn(kc_stmt_text(s, 8)));
+		p->product = strdup(nn(kc_stmt_text(s, 9)));
+		ps->n++;
+		if (!p->cpe || !p->vendor || !p->product)
+			return kc_err_set(err, KC_ENOMEM, _("out of memory"));
+	}
+	return rc;
+}
+
+static int prod_by_id(const void *a, const void *b)
+{
+	const struct prod *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static const struct prods *sort_ctx;
+
+static int vp_cmp(const void *a, const void *b)
+{
+	const struct prod *x = &sort_ctx->p[*(const size_t *)a], *y = &sort_ctx->p[*(const size_t *)b];
+	int c = strcmp(x->vendor, y->vendor);
+
+	if (!c)
+		c = strcmp(x->product, y->product);
+	return c ? c : (x->id < y->id ? -1 : x->id > y->id);
+}
+
+/* Sort by id, drop the duplicates, build the (vendor, product) index. */
+static int prods_index(struct prods *ps, kc_err *err)
+{
+	size_t w = 0;
+
+	if (ps->n)
+		qsort(ps->p, ps->n, sizeof(*ps->p), prod_by_id);
+	for (size_t i = 0; i < ps->n; i++) {
+		if (w && ps->p[w - 1].id == ps->p[i].id) {
+			struct prod *p = &ps->p[i];
+			free(p->slug);
+			free(p->name);
+			free(p->cpe);
+			free(p->source);
+			free(p->evidence);
+			free(p->vendor);
+			free(p->product);
+			continue;
+		}
+		if (w != i)
+			ps->p[w] = ps->p[i];
+		w++;
+	}
+	ps->n = w;
+	if (!(ps->byvp = malloc((ps->n ? ps->n : 1) * sizeof(*ps->byvp))))
+		return kc_err_set(err, KC_ENOMEM, _("out of memory"));
+	for (size_t i = 0; i < ps->n; i++)
+		ps->byvp[i] = i;
+	sort_ctx = ps;
+	if (ps->n)
+		qsort(ps->byvp, ps->n, sizeof(*ps->byvp), vp_cmp);
+	sort_ctx = NULL;
+	return 0;
+}
+
+/* Every product (filtered NULL), or those that may fall under the criteria
+ * (looked up per criterion by vendor and product). */
+static int prods_load(kc_store *st, const struct crit *filter, size_t n, struct prods *ps,
+		      kc_err *err)
+{
+	kc_stmt *s;
 	int rc = 0;
 
-	if (!pc)
-		return kc_err_set(err, KC_ENOMEM, _("out of memory"));
+	memset(ps, 0, sizeof(*ps));
+	if (!filter) {
+		if ((rc = kc_store_query(st, err, &s, PROD_COLS "ORDER BY p.id", "")) < 0)
+			return rc;
+		rc = prods_add(ps, s, err);
+		kc_stmt_finalize(s);
+	}
+	for (size_t i = 0; filter && i < n && rc >= 0; i++) {
+		const char *vendor = plain(&filter[i].parsed, KC_CPE_VENDOR);
+		const char *product = plain(&filter[i].parsed, KC_CPE_PRODUCT);
+
+		if ((rc = kc_store_query(st, err, &s,
+					 PROD_COLS "WHERE (CAST(? AS TEXT) IS NULL OR p.vendor = ?) "
+						   "AND (CAST(? AS TEXT) IS NULL OR p.product = ?)",
+					 "tttt", vendor, vendor, product, product)) < 0)
+			break;
+		rc = prods_add(ps, s, err);
+		kc_stmt_finalize(s);
+	}
+	if (rc >= 0)
+		rc = prods_index(ps, err);
+	if (rc < 0)
+		prods_release(ps);
+	return rc < 0 ? rc : 0;
+}
+
+/* The first position in byvp whose (vendor, product) is not below the key
+ * (product NULL: the first of the vendor). */
+static size_t vp_lower(const struct prods *ps, const char *vendor, const char *product)
+{
+	size_t lo = 0, hi = ps->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct prod *p = &ps->p[ps->byvp[mid]];
+		int c = strcmp(p->vendor, vendor);
+
+		if (!c && product)
+			c = strcmp(p->product, product);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int hit_order(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	int c = strcmp(nn(x->p->name), nn(y->p->name));
+
+	if (c)
+		return c;
+	return x->p->id < y->p->id ? -1 : x->p->id > y->p->id;
+}
+
+/* Product k against criterion i: keep the first criterion that matches, or,
+ * while none does, the first that is uncertain. */
+static int consider(const struct prods *ps, size_t k, const struct crit *cr, size_t i,
+		    struct hits *hs, size_t *calls, kc_err *err)
+{
+	kc_cpe_range range = { cr[i].si, cr[i].se, cr[i].ei, cr[i].ee };
+	kc_cpe_match_result r = kc_cpe_match(&cr[i].parsed, &range, &ps->p[k].parsed);
+	struct hit *h;
+
+	(*calls)++;
+	if (r == KC_CPE_NO_MATCH)
+		return 0;
+	if (hs->hit_of[k]) {
+		h = &hs->h[hs->hit_of[k] - 1];
+		if (r == KC_CPE_MATCH && h->result != KC_CPE_MATCH) {
+			h->result = r;
+			h->crit = i;
+		}
+		return 0;
+	}
+	if (hs->n == hs->cap) {
+		size_t cap = hs->cap ? hs->cap * 2 : 16;
+		struct hit *nh = realloc(hs->h, cap * sizeof(*nh));
+		if (!nh)
+			return kc_err_set(err, KC_ENOMEM, _("out of memory"));
+		hs->h = nh;
+		hs->cap = cap;
+	}
+	hs->h[hs->n++] = (struct hit){ .p = &ps->p[k], .crit = i, .result = r };
+	hs->hit_of[k] = hs->n;
+	return 0;
+}
+
+/* Match the products against criteria[0..n) and report each (organisation,
+ * product) once; hs is left empty (hit_of all 0) for the next walk. */
+static int match(const struct prods *ps, const struct crit *cr, size_t n, const char *cve,
+		 struct hits *hs, size_t *calls, kc_exposure_fn fn, void *arg, kc_err *err)
+{
+	int rc = 0;
+
 	for (size_t i = 0; i < n && !rc; i++) {
 		const char *vendor = plain(&cr[i].parsed, KC_CPE_VENDOR);
 		const char *product = plain(&cr[i].parsed, KC_CPE_PRODUCT);
-		kc_cpe_range range = { cr[i].si, cr[i].se, cr[i].ei, cr[i].ee };
-		kc_stmt *s;
 
-		rc = kc_store_query(st, err, &s,
-				    "SELECT p.id, p.org_id, o.slug, o.name, p.cpe, p.source, p.confidence, "
-				    "p.evidence FROM org_product p JOIN org o ON o.id = p.org_id "
-				    "WHERE (CAST(? AS TEXT) IS NULL OR p.vendor = ?) "
-				    "AND (CAST(? AS TEXT) IS NULL OR p.product = ?) ORDER BY p.id",
-				    "tttt", vendor, vendor, product, product);
-		while (!rc && (rc = kc_stmt_step(s, err)) == KC_ROW) {
-			const char *cpe = kc_stmt_text(s, 4);
-			int64_t pid = kc_stmt_int(s, 0);
-			kc_cpe_match_result r;
-			size_t k;
-
-			rc = 0;
-			if (!cpe || kc_cpe_parse(cpe, strlen(cpe), pc, NULL) < 0)
-				continue;
-			r = kc_cpe_match(&cr[i].parsed, &range, pc);
-			if (r == KC_CPE_NO_MATCH)
-				continue;
-			for (k = 0; k < nhits && hits[k].product_id != pid; k++)
-				;
-			if (k < nhits) {
-				if (r == KC_CPE_MATCH && hits[k].result != KC_CPE_MATCH) {
-					hits[k].result = r;
-					hits[k].crit = i;
-				}
-				continue;
-			}
-			if (nhits == cap) {
-				struct hit *nh = realloc(hits, (cap ? cap * 2 : 16) * sizeof(*nh));
-				if (!nh) {
-					rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
+		if (vendor) {
+			for (size_t j = vp_lower(ps, vendor, product); j < ps->n && !rc; j++) {
+				size_t k = ps->byvp[j];
+				if (strcmp(ps->p[k].vendor, vendor) ||
+				    (product && strcmp(ps->p[k].product, product)))
 					break;
-				}
-				hits = nh;
-				cap = cap ? cap * 2 : 16;
+				rc = consider(ps, k, cr, i, hs, calls, err);
 			}
-			hits[nhits] = (struct hit){
-				.product_id = pid,
-				.org_id = kc_stmt_int(s, 1),
-				.slug = dup_or_null(kc_stmt_text(s, 2)),
-				.name = dup_or_null(kc_stmt_text(s, 3)),
-				.cpe = strdup(cpe),
-				.source = dup_or_null(kc_stmt_text(s, 5)),
-				.confidence = (int)kc_stmt_int(s, 6),
-				.evidence = dup_or_null(kc_stmt_text(s, 7)),
-				.crit = i,
-				.result = r,
-			};
-			nhits++;
+			continue;
 		}
-		if (rc == KC_DONE)
-			rc = 0;
-		kc_stmt_finalize(s);
+		for (size_t k = 0; k < ps->n && !rc; k++)
+			if (!product || !strcmp(ps->p[k].product, product))
+				rc = consider(ps, k, cr, i, hs, calls, err);
 	}
-	free(pc);
-	if (!rc && nhits)
-		qsort(hits, nhits, sizeof(*hits), hit_order);
-	for (size_t k = 0; k < nhits && !rc; k++) {
-		const struct crit *c = &cr[hits[k].crit];
+	if (!rc && hs->n)
+		qsort(hs->h, hs->n, sizeof(*hs->h), hit_order);
+	for (size_t k = 0; k < hs->n && !rc; k++) {
+		const struct crit *c = &cr[hs->h[k].crit];
+		const struct prod *p = hs->h[k].p;
 		kc_exposure e = {
-			.org_id = hits[k].org_id,
-			.org_slug = hits[k].slug ? hits[k].slug : "",
-			.org_name = hits[k].name ? hits[k].name : "",
+			.org_id = p->org_id,
+			.org_slug = nn(p->slug),
+			.org_name = nn(p->name),
 			.cve = cve,
-			.product = hits[k].cpe,
+			.product = p->cpe,
 			.criterion = c->cpe,
 			.range = { c->si, c->se, c->ei, c->ee },
-			.source = hits[k].source ? hits[k].source : "",
-			.confidence = hits[k].confidence,
-			.evidence = hits[k].evidence,
-			.result = hits[k].result,
+			.source = nn(p->source),
+			.confidence = p->confidence,
+			.evidence = p->evidence,
+			.result = hs->h[k].result,
 		};
 		rc = fn(&e, arg);
 	}
-	hits_free(hits, nhits);
+	for (size_t k = 0; k < hs->n; k++)
+		hs->hit_of[hs->h[k].p - ps->p] = 0;
+	hs->n = 0;
+	return rc;
+}
+
+static int hits_init(struct hits *hs, size_t nprods, kc_err *err)
+{
+	memset(hs, 0, sizeof(*hs));
+	if (!(hs->hit_of = calloc(nprods ? nprods : 1, sizeof(*hs->hit_of))))
+		return kc_err_set(err, KC_ENOMEM, _("out of memory"));
+	return 0;
+}
+
+static void hits_release(struct hits *hs)
+{
+	free(hs->h);
+	free(hs->hit_of);
+}
+
+/* Match every product that may fall under criteria[0..n). */
+static int walk(kc_store *st, struct crit *cr, size_t n, const char *cve, kc_exposure_fn fn,
+		void *arg, kc_err *err)
+{
+	struct prods ps;
+	struct hits hs;
+	size_t calls = 0;
+	int rc;
+
+	if (!n)
+		return 0;
+	if ((rc = prods_load(st, n <= CRITERIA_FILTERED_MAX ? cr : NULL, n, &ps, err)) < 0)
+		return rc;
+	if ((rc = hits_init(&hs, ps.n, err)) == 0)
+		rc = match(&ps, cr, n, cve, &hs, &calls, fn, arg, err);
+	hits_release(&hs);
+	prods_release(&ps);
 	return rc;
 }
 
@@ -195,6 +406,8 @@ static int add_crit(struct crit **cr, size_t *n, const char *cpe, const kc_cpe_r
 	return c->cpe ? 0 : kc_err_set(err, KC_ENOMEM, _("out of memory"));
 }
 
+#define CRIT_COLS "SELECT criterion, start_incl, start_excl, end_incl, end_excl"
+
 int kc_exposure_for_cve(kc_store *st, const char *cve, kc_exposure_fn fn, void *arg, kc_err *err)
 {
 	struct crit *cr = NULL;
@@ -209,16 +422,18 @@ int kc_exposure_for_cve(kc_store *st, const char *cve, kc_exposure_fn fn, void *
 	if (!known)
 		return kc_err_set(err, KC_ENOENT, _("%s is not in the store (kcert vuln import)"), cve);
 	rc = kc_store_query(st, err, &s,
-			    "SELECT criterion, start_incl, start_excl, end_incl, end_excl FROM cpe_match "
-			    "WHERE cve_id = ? AND vulnerable = 1 AND negate = 0 ORDER BY id",
+			    CRIT_COLS " FROM cpe_match "
+				      "WHERE cve_id = ? AND vulnerable = 1 AND negate = 0 ORDER BY id",
 			    "t", cve);
 	while (!rc && (rc = kc_stmt_step(s, err)) == KC_ROW) {
 		kc_cpe_range r = { kc_stmt_text(s, 1), kc_stmt_text(s, 2), kc_stmt_text(s, 3),
 				   kc_stmt_text(s, 4) };
 		rc = add_crit(&cr, &n, kc_stmt_text(s, 0), &r, err);
 		/* A stored criterion was canonical when imported; skip it if not. */
-		if (rc == KC_EINVAL)
+		if (rc == KC_EINVAL) {
+			kc_err_clear(err);
 			rc = 0;
+		}
 	}
 	if (rc == KC_DONE)
 		rc = 0;
@@ -226,6 +441,165 @@ int kc_exposure_for_cve(kc_store *st, const char *cve, kc_exposure_fn fn, void *
 	if (!rc)
 		rc = walk(st, cr, n, cve, fn, arg, err);
 	crits_free(cr, n);
+	return rc;
+}
+
+/* A stored criterion that names vendor and product plainly, in canonical
+ * form, starts "cpe:2.3:P:VENDOR:PRODUCT:" with the literals as stored;
+ * when it does and no product has that vendor and product, it concerns none
+ * of them and need not be parsed. */
+static int crit_irrelevant(const struct prods *ps, const char *crit, const char *vendor,
+			   const char *product)
+{
+	size_t vl, pl, j;
+
+	if (!crit || !vendor || !product || !*vendor || !*product || strlen(crit) < 10 ||
+	    strncmp(crit, "cpe:2.3:", 8) || crit[9] != ':')
+		return 0;
+	vl = strlen(vendor);
+	pl = strlen(product);
+	if (strncmp(crit + 10, vendor, vl) || crit[10 + vl] != ':' ||
+	    strncmp(crit + 11 + vl, product, pl) || crit[11 + vl + pl] != ':')
+		return 0;
+	j = vp_lower(ps, vendor, product);
+	return !(j < ps->n && !strcmp(ps->p[ps->byvp[j]].vendor, vendor) &&
+		 !strcmp(ps->p[ps->byvp[j]].product, product));
+}
+
+/* One stored criterion kept for kc_exposure_all (offsets into a text arena). */
+struct scrit {
+	size_t cve, cpe, si, se, ei, ee; /* offset + 1, 0 for NULL */
+};
+
+static int arena_put(kc_buf *a, const char *s, size_t *off)
+{
+	if (!s) {
+		*off = 0;
+		return 0;
+	}
+	*off = a->len + 1;
+	return kc_buf_add(a, s, strlen(s) + 1);
+}
+
+static const char *arena_get(const kc_buf *a, size_t off)
+{
+	return off ? a->ptr + off - 1 : NULL;
+}
+
+int kc_exposure_all(kc_store *st, kc_exposure_fn fn, void *arg, kc_exposure_counts *counts,
+		    kc_err *err)
+{
+	struct prods ps;
+	struct hits hs;
+	struct scrit *sc = NULL;
+	struct crit *cr = NULL;
+	size_t nsc = 0, capsc = 0, ncr = 0, capcr = 0, calls = 0, criteria = 0;
+	kc_buf arena;
+	kc_stmt *s = NULL;
+	int rc;
+
+	memset(&hs, 0, sizeof(hs));
+	if (counts)
+		memset(counts, 0, sizeof(*counts));
+	if ((rc = prods_load(st, NULL, 0, &ps, err)) < 0)
+		return rc;
+	kc_buf_init(&arena, SIZE_MAX / 2);
+	if ((rc = hits_init(&hs, ps.n, err)) < 0)
+		goto out;
+	/* The criteria that may concern a product, gathered before matching so
+	 * that the callback may use the store. */
+	rc = kc_store_query(st, err, &s,
+			    CRIT_COLS ", cve_id, vendor, product FROM cpe_match "
+				      "WHERE vulnerable = 1 AND negate = 0 ORDER BY cve_id, id",
+			    "");
+	while (!rc && (rc = kc_stmt_step(s, err)) == KC_ROW) {
+		struct scrit *c;
+
+		rc = 0;
+		criteria++;
+		if (crit_irrelevant(&ps, kc_stmt_text(s, 0), kc_stmt_text(s, 6), kc_stmt_text(s, 7)))
+			continue;
+		if (nsc == capsc) {
+			size_t cap = capsc ? capsc * 2 : 1024;
+			struct scrit *n2 = realloc(sc, cap * sizeof(*n2));
+			if (!n2) {
+				rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
+				break;
+			}
+			sc = n2;
+			capsc = cap;
+		}
+		c = &sc[nsc++];
+		if (arena_put(&arena, kc_stmt_text(s, 5), &c->cve) < 0 ||
+		    arena_put(&arena, kc_stmt_text(s, 0), &c->cpe) < 0 ||
+		    arena_put(&arena, kc_stmt_text(s, 1), &c->si) < 0 ||
+		    arena_put(&arena, kc_stmt_text(s, 2), &c->se) < 0 ||
+		    arena_put(&arena, kc_stmt_text(s, 3), &c->ei) < 0 ||
+		    arena_put(&arena, kc_stmt_text(s, 4), &c->ee) < 0)
+			rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
+	}
+	if (rc == KC_DONE)
+		rc = 0;
+	kc_stmt_finalize(s);
+	/* CVE by CVE, as kc_exposure_for_cve would. */
+	for (size_t i = 0; i < nsc && !rc;) {
+		const char *cve = arena_get(&arena, sc[i].cve);
+		size_t k = i;
+
+		ncr = 0;
+		for (; k < nsc && !strcmp(arena_get(&arena, sc[k].cve), cve) && !rc; k++) {
+			struct crit *c;
+			const char *cpe = arena_get(&arena, sc[k].cpe);
+
+			if (!cpe)
+				continue;
+			if (ncr == capcr) {
+				size_t cap = capcr ? capcr * 2 : 16;
+				struct crit *n2 = realloc(cr, cap * sizeof(*n2));
+				if (!n2) {
+					rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
+					break;
+				}
+				cr = n2;
+				capcr = cap;
+			}
+			c = &cr[ncr];
+			/* Borrowed strings: si..ee empty count as absent, as add_crit has it. */
+			c->cpe = (char *)cpe;
+			c->si = (char *)arena_get(&arena, sc[k].si);
+			c->se = (char *)arena_get(&arena, sc[k].se);
+			c->ei = (char *)arena_get(&arena, sc[k].ei);
+			c->ee = (char *)arena_get(&arena, sc[k].ee);
+			if (c->si && !*c->si)
+				c->si = NULL;
+			if (c->se && !*c->se)
+				c->se = NULL;
+			if (c->ei && !*c->ei)
+				c->ei = NULL;
+			if (c->ee && !*c->ee)
+				c->ee = NULL;
+			if (kc_cpe_parse(cpe, strlen(cpe), &c->parsed, NULL) == 0)
+				ncr++;
+		}
+		if (!rc && ncr) {
+			rc = match(&ps, cr, ncr, cve, &hs, &calls, fn, arg, err);
+			if (counts)
+				counts->cves_examined++;
+		}
+		i = k;
+	}
+	if (counts) {
+		counts->products = ps.n;
+		counts->criteria = criteria;
+		counts->criteria_examined = nsc;
+		counts->comparisons = calls;
+	}
+out:
+	free(cr);
+	free(sc);
+	kc_buf_release(&arena);
+	hits_release(&hs);
+	prods_release(&ps);
 	return rc;
 }
 
