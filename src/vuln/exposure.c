@@ -36,7 +36,7 @@ struct prods {
 /* One (organisation, product) found, with the criterion that decided. */
 struct hit {
 	const struct prod *p;
-	size_t crit;
+	const struct crit *c;
 	kc_cpe_match_result result;
 };
 
@@ -264,23 +264,19 @@ static int hit_order(const void *a, const void *b)
 	return x->p->id < y->p->id ? -1 : x->p->id > y->p->id;
 }
 
-/* Product k against criterion i: keep the first criterion that matches, or,
- * while none does, the first that is uncertain. */
-static int consider(const struct prods *ps, size_t k, const struct crit *cr, size_t i,
-		    struct hits *hs, size_t *calls, kc_err *err)
+/* Product k fell under criterion c (r: match or uncertain): keep the first
+ * criterion that matches, or, while none does, the first that is uncertain
+ * (criteria come in order). */
+static int consider(const struct prods *ps, size_t k, const struct crit *c, kc_cpe_match_result r,
+		    struct hits *hs, kc_err *err)
 {
-	kc_cpe_range range = { cr[i].si, cr[i].se, cr[i].ei, cr[i].ee };
-	kc_cpe_match_result r = kc_cpe_match(&cr[i].parsed, &range, &ps->p[k].parsed);
 	struct hit *h;
 
-	(*calls)++;
-	if (r == KC_CPE_NO_MATCH)
-		return 0;
 	if (hs->hit_of[k]) {
 		h = &hs->h[hs->hit_of[k] - 1];
 		if (r == KC_CPE_MATCH && h->result != KC_CPE_MATCH) {
 			h->result = r;
-			h->crit = i;
+			h->c = c;
 		}
 		return 0;
 	}
@@ -292,40 +288,63 @@ static int consider(const struct prods *ps, size_t k, const struct crit *cr, siz
 		hs->h = nh;
 		hs->cap = cap;
 	}
-	hs->h[hs->n++] = (struct hit){ .p = &ps->p[k], .crit = i, .result = r };
+	hs->h[hs->n++] = (struct hit){ .p = &ps->p[k], .c = c, .result = r };
 	hs->hit_of[k] = hs->n;
 	return 0;
 }
 
-/* Match the products against criteria[0..n) and report each (organisation,
- * product) once; hs is left empty (hit_of all 0) for the next walk. */
-static int match(const struct prods *ps, const struct crit *cr, size_t n, const char *cve,
-		 struct hits *hs, size_t *calls, kc_exposure_fn fn, void *arg, kc_err *err)
+/* Call f(ps, k, c, arg) for every product k that may fall under c (same
+ * vendor and product where the criterion names them plainly). */
+static int candidates(const struct prods *ps, const struct crit *c,
+		      int (*f)(const struct prods *, size_t, const struct crit *, void *), void *arg)
+{
+	const char *vendor = plain(&c->parsed, KC_CPE_VENDOR);
+	const char *product = plain(&c->parsed, KC_CPE_PRODUCT);
+	int rc = 0;
+
+	if (vendor) {
+		for (size_t j = vp_lower(ps, vendor, product); j < ps->n && !rc; j++) {
+			size_t k = ps->byvp[j];
+			if (strcmp(ps->p[k].vendor, vendor) ||
+			    (product && strcmp(ps->p[k].product, product)))
+				break;
+			rc = f(ps, k, c, arg);
+		}
+		return rc;
+	}
+	for (size_t k = 0; k < ps->n && !rc; k++)
+		if (!product || !strcmp(ps->p[k].product, product))
+			rc = f(ps, k, c, arg);
+	return rc;
+}
+
+struct direct {
+	struct hits *hs;
+	size_t *calls;
+	kc_err *err;
+};
+
+static int match_direct(const struct prods *ps, size_t k, const struct crit *c, void *arg)
+{
+	struct direct *d = arg;
+	kc_cpe_range range = { c->si, c->se, c->ei, c->ee };
+	kc_cpe_match_result r = kc_cpe_match(&c->parsed, &range, &ps->p[k].parsed);
+
+	(*d->calls)++;
+	return r == KC_CPE_NO_MATCH ? 0 : consider(ps, k, c, r, d->hs, d->err);
+}
+
+/* Report the hits, by organisation name and product; hs is left empty
+ * (hit_of all 0) for the next walk. */
+static int emit(const struct prods *ps, struct hits *hs, const char *cve, kc_exposure_fn fn,
+		void *arg)
 {
 	int rc = 0;
 
-	for (size_t i = 0; i < n && !rc; i++) {
-		const char *vendor = plain(&cr[i].parsed, KC_CPE_VENDOR);
-		const char *product = plain(&cr[i].parsed, KC_CPE_PRODUCT);
-
-		if (vendor) {
-			for (size_t j = vp_lower(ps, vendor, product); j < ps->n && !rc; j++) {
-				size_t k = ps->byvp[j];
-				if (strcmp(ps->p[k].vendor, vendor) ||
-				    (product && strcmp(ps->p[k].product, product)))
-					break;
-				rc = consider(ps, k, cr, i, hs, calls, err);
-			}
-			continue;
-		}
-		for (size_t k = 0; k < ps->n && !rc; k++)
-			if (!product || !strcmp(ps->p[k].product, product))
-				rc = consider(ps, k, cr, i, hs, calls, err);
-	}
-	if (!rc && hs->n)
+	if (hs->n)
 		qsort(hs->h, hs->n, sizeof(*hs->h), hit_order);
 	for (size_t k = 0; k < hs->n && !rc; k++) {
-		const struct crit *c = &cr[hs->h[k].crit];
+		const struct crit *c = hs->h[k].c;
 		const struct prod *p = hs->h[k].p;
 		kc_exposure e = {
 			.org_id = p->org_id,
@@ -346,6 +365,24 @@ static int match(const struct prods *ps, const struct crit *cr, size_t n, const 
 		hs->hit_of[hs->h[k].p - ps->p] = 0;
 	hs->n = 0;
 	return rc;
+}
+
+/* Match the products against criteria[0..n) and report each (organisation,
+ * product) once. */
+static int match(const struct prods *ps, const struct crit *cr, size_t n, const char *cve,
+		 struct hits *hs, size_t *calls, kc_exposure_fn fn, void *arg, kc_err *err)
+{
+	struct direct d = { hs, calls, err };
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = candidates(ps, &cr[i], match_direct, &d);
+	if (rc) {
+		hs->n = 0;
+		memset(hs->hit_of, 0, (ps->n ? ps->n : 1) * sizeof(*hs->hit_of));
+		return rc;
+	}
+	return emit(ps, hs, cve, fn, arg);
 }
 
 static int hits_init(struct hits *hs, size_t nprods, kc_err *err)
@@ -466,14 +503,34 @@ static int crit_irrelevant(const struct prods *ps, const char *crit, const char 
 		 !strcmp(ps->p[ps->byvp[j]].product, product));
 }
 
-/* One stored criterion kept for kc_exposure_all (offsets into a text arena). */
-struct scrit {
-	size_t cve, cpe, si, se, ei, ee; /* offset + 1, 0 for NULL */
+/* kc_exposure_all reads the criteria once into an arena of strings; the
+ * same criterion (text and bounds) under many CVEs is matched once. */
+struct dcrit {
+	struct crit c; /* strings in the arena, set once it is complete */
+	size_t key, cpe, si, se, ei, ee; /* arena offsets + 1, 0 for none */
+	int state;		       /* 0 not matched yet, 1 matched, -1 does not parse */
+	size_t first, count;	       /* its results in res[] */
+};
+
+struct dres {
+	size_t k;
+	kc_cpe_match_result r;
+};
+
+struct all {
+	kc_buf arena;
+	struct dcrit *dc;
+	size_t ndc, capdc;
+	size_t *table, tcap; /* open addressing: dc index + 1 */
+	struct dres *res;
+	size_t nres, capres;
+	size_t calls;
+	kc_err *err;
 };
 
 static int arena_put(kc_buf *a, const char *s, size_t *off)
 {
-	if (!s) {
+	if (!s || !*s) {
 		*off = 0;
 		return 0;
 	}
@@ -481,155 +538,229 @@ static int arena_put(kc_buf *a, const char *s, size_t *off)
 	return kc_buf_add(a, s, strlen(s) + 1);
 }
 
-static const char *arena_get(const kc_buf *a, size_t off)
+static char *arena_get(const kc_buf *a, size_t off)
 {
 	return off ? a->ptr + off - 1 : NULL;
 }
+
+static uint64_t fnv(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The distinct criterion of key (len bytes, NUL-terminated), added when new:
+ * its index in *idx. */
+static int dcrit_of(struct all *al, const char *key, size_t len, const char *const f[5],
+		    size_t *idx)
+{
+	uint64_t h = fnv(key, len);
+	size_t i;
+
+	if (al->ndc * 2 >= al->tcap) {
+		size_t cap = al->tcap ? al->tcap * 2 : 1024;
+		size_t *t = calloc(cap, sizeof(*t));
+		if (!t)
+			return KC_ENOMEM;
+		for (size_t d = 0; d < al->ndc; d++) {
+			const char *k = arena_get(&al->arena, al->dc[d].key);
+			for (i = fnv(k, strlen(k)) & (cap - 1); t[i]; i = (i + 1) & (cap - 1))
+				;
+			t[i] = d + 1;
+		}
+		free(al->table);
+		al->table = t;
+		al->tcap = cap;
+	}
+	for (i = h & (al->tcap - 1); al->table[i]; i = (i + 1) & (al->tcap - 1))
+		if (!strcmp(arena_get(&al->arena, al->dc[al->table[i] - 1].key), key)) {
+			*idx = al->table[i] - 1;
+			return 0;
+		}
+	if (al->ndc == al->capdc) {
+		size_t cap = al->capdc ? al->capdc * 2 : 256;
+		struct dcrit *n2 = realloc(al->dc, cap * sizeof(*n2));
+		if (!n2)
+			return KC_ENOMEM;
+		al->dc = n2;
+		al->capdc = cap;
+	}
+	{
+		struct dcrit *d = &al->dc[al->ndc];
+		memset(d, 0, sizeof(*d));
+		if (arena_put(&al->arena, key, &d->key) < 0 || arena_put(&al->arena, f[0], &d->cpe) < 0 ||
+		    arena_put(&al->arena, f[1], &d->si) < 0 || arena_put(&al->arena, f[2], &d->se) < 0 ||
+		    arena_put(&al->arena, f[3], &d->ei) < 0 || arena_put(&al->arena, f[4], &d->ee) < 0)
+			return KC_ENOMEM;
+	}
+	al->table[i] = al->ndc + 1;
+	*idx = al->ndc++;
+	return 0;
+}
+
+static int collect(const struct prods *ps, size_t k, const struct crit *c, void *arg)
+{
+	struct all *al = arg;
+	kc_cpe_range range = { c->si, c->se, c->ei, c->ee };
+	kc_cpe_match_result r = kc_cpe_match(&c->parsed, &range, &ps->p[k].parsed);
+
+	al->calls++;
+	if (r == KC_CPE_NO_MATCH)
+		return 0;
+	if (al->nres == al->capres) {
+		size_t cap = al->capres ? al->capres * 2 : 1024;
+		struct dres *n2 = realloc(al->res, cap * sizeof(*n2));
+		if (!n2)
+			return kc_err_set(al->err, KC_ENOMEM, _("out of memory"));
+		al->res = n2;
+		al->capres = cap;
+	}
+	al->res[al->nres++] = (struct dres){ k, r };
+	return 0;
+}
+
+/* Match a distinct criterion against its candidates, once. */
+static int dcrit_match(struct all *al, const struct prods *ps, struct dcrit *d)
+{
+	int rc;
+
+	if (d->state)
+		return 0;
+	d->c.cpe = arena_get(&al->arena, d->cpe);
+	d->c.si = arena_get(&al->arena, d->si);
+	d->c.se = arena_get(&al->arena, d->se);
+	d->c.ei = arena_get(&al->arena, d->ei);
+	d->c.ee = arena_get(&al->arena, d->ee);
+	if (!d->c.cpe || kc_cpe_parse(d->c.cpe, strlen(d->c.cpe), &d->c.parsed, NULL) < 0) {
+		d->state = -1;
+		return 0;
+	}
+	d->state = 1;
+	d->first = al->nres;
+	rc = candidates(ps, &d->c, collect, al);
+	d->count = al->nres - d->first;
+	return rc;
+}
+
+/* A row of cpe_match kept: its CVE (arena offset + 1) and distinct criterion. */
+struct row {
+	size_t cve, dc;
+};
 
 int kc_exposure_all(kc_store *st, kc_exposure_fn fn, void *arg, kc_exposure_counts *counts,
 		    kc_err *err)
 {
 	struct prods ps;
 	struct hits hs;
-	struct scrit *sc = NULL;
-	struct crit *cr = NULL;
-	size_t nsc = 0, capsc = 0, ncr = 0, capcr = 0, calls = 0, criteria = 0;
-	kc_buf arena;
+	struct all al;
+	struct row *rows = NULL;
+	size_t nrows = 0, caprows = 0, criteria = 0, cves = 0;
+	kc_buf key;
 	kc_stmt *s = NULL;
 	int rc;
 
 	memset(&hs, 0, sizeof(hs));
+	memset(&al, 0, sizeof(al));
+	al.err = err;
 	if (counts)
 		memset(counts, 0, sizeof(*counts));
 	if ((rc = prods_load(st, NULL, 0, &ps, err)) < 0)
 		return rc;
-	kc_buf_init(&arena, SIZE_MAX / 2);
+	kc_buf_init(&al.arena, SIZE_MAX / 4);
+	kc_buf_init(&key, 4 * KC_CPE_MAX);
 	if ((rc = hits_init(&hs, ps.n, err)) < 0)
 		goto out;
-	/* The criteria that may concern a product, gathered before matching so
-	 * that the callback may use the store. */
+	/* The criteria that may concern a product, read before matching so that
+	 * the callback may use the store. */
 	rc = kc_store_query(st, err, &s,
 			    CRIT_COLS ", cve_id, vendor, product FROM cpe_match "
 				      "WHERE vulnerable = 1 AND negate = 0 ORDER BY cve_id, id",
 			    "");
 	while (!rc && (rc = kc_stmt_step(s, err)) == KC_ROW) {
-		struct scrit *c;
+		const char *f[5] = { kc_stmt_text(s, 0), kc_stmt_text(s, 1), kc_stmt_text(s, 2),
+				     kc_stmt_text(s, 3), kc_stmt_text(s, 4) };
+		const char *cve = kc_stmt_text(s, 5);
+		struct row *r;
+		size_t d;
 
 		rc = 0;
 		criteria++;
-		if (crit_irrelevant(&ps, kc_stmt_text(s, 0), kc_stmt_text(s, 6), kc_stmt_text(s, 7)))
+		if (!f[0] || !cve || crit_irrelevant(&ps, f[0], kc_stmt_text(s, 6), kc_stmt_text(s, 7)))
 			continue;
-		if (nsc == capsc) {
-			size_t cap = capsc ? capsc * 2 : 1024;
-			struct scrit *n2 = realloc(sc, cap * sizeof(*n2));
-			if (!n2) {
-				rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
-				break;
+		kc_buf_clear(&key);
+		for (int i = 0; i < 5; i++)
+			if (kc_buf_adds(&key, f[i] ? f[i] : "") < 0 || kc_buf_addc(&key, '\x1f') < 0)
+				rc = KC_ENOMEM;
+		if (!rc)
+			rc = dcrit_of(&al, kc_buf_str(&key), key.len, f, &d);
+		if (!rc && nrows == caprows) {
+			size_t cap = caprows ? caprows * 2 : 1024;
+			struct row *n2 = realloc(rows, cap * sizeof(*n2));
+			if (!n2)
+				rc = KC_ENOMEM;
+			else {
+				rows = n2;
+				caprows = cap;
 			}
-			sc = n2;
-			capsc = cap;
 		}
-		c = &sc[nsc++];
-		if (arena_put(&arena, kc_stmt_text(s, 5), &c->cve) < 0 ||
-		    arena_put(&arena, kc_stmt_text(s, 0), &c->cpe) < 0 ||
-		    arena_put(&arena, kc_stmt_text(s, 1), &c->si) < 0 ||
-		    arena_put(&arena, kc_stmt_text(s, 2), &c->se) < 0 ||
-		    arena_put(&arena, kc_stmt_text(s, 3), &c->ei) < 0 ||
-		    arena_put(&arena, kc_stmt_text(s, 4), &c->ee) < 0)
+		if (rc) {
 			rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
+			break;
+		}
+		r = &rows[nrows++];
+		r->dc = d;
+		/* rows come by CVE: one copy of each id */
+		if (nrows > 1 && !strcmp(arena_get(&al.arena, rows[nrows - 2].cve), cve)) {
+			r->cve = rows[nrows - 2].cve;
+		} else if (arena_put(&al.arena, cve, &r->cve) < 0) {
+			rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
+			break;
+		}
 	}
 	if (rc == KC_DONE)
 		rc = 0;
 	kc_stmt_finalize(s);
 	/* CVE by CVE, as kc_exposure_for_cve would. */
-	for (size_t i = 0; i < nsc && !rc;) {
-		const char *cve = arena_get(&arena, sc[i].cve);
+	for (size_t i = 0; i < nrows && !rc;) {
+		const char *cve = arena_get(&al.arena, rows[i].cve);
 		size_t k = i;
+		int any = 0;
 
-		ncr = 0;
-		for (; k < nsc && !strcmp(arena_get(&arena, sc[k].cve), cve) && !rc; k++) {
-			struct crit *c;
-			const char *cpe = arena_get(&arena, sc[k].cpe);
+		for (; k < nrows && rows[k].cve == rows[i].cve && !rc; k++) {
+			struct dcrit *d = &al.dc[rows[k].dc];
 
-			if (!cpe)
+			if ((rc = dcrit_match(&al, &ps, d)) < 0 || d->state < 0)
 				continue;
-			if (ncr == capcr) {
-				size_t cap = capcr ? capcr * 2 : 16;
-				struct crit *n2 = realloc(cr, cap * sizeof(*n2));
-				if (!n2) {
-					rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
-					break;
-				}
-				cr = n2;
-				capcr = cap;
-			}
-			c = &cr[ncr];
-			/* Borrowed strings: si..ee empty count as absent, as add_crit has it. */
-			c->cpe = (char *)cpe;
-			c->si = (char *)arena_get(&arena, sc[k].si);
-			c->se = (char *)arena_get(&arena, sc[k].se);
-			c->ei = (char *)arena_get(&arena, sc[k].ei);
-			c->ee = (char *)arena_get(&arena, sc[k].ee);
-			if (c->si && !*c->si)
-				c->si = NULL;
-			if (c->se && !*c->se)
-				c->se = NULL;
-			if (c->ei && !*c->ei)
-				c->ei = NULL;
-			if (c->ee && !*c->ee)
-				c->ee = NULL;
-			if (kc_cpe_parse(cpe, strlen(cpe), &c->parsed, NULL) == 0)
-				ncr++;
+			any = 1;
+			for (size_t m = d->first; m < d->first + d->count && !rc; m++)
+				rc = consider(&ps, al.res[m].k, &d->c, al.res[m].r, &hs, err);
 		}
-		if (!rc && ncr) {
-			rc = match(&ps, cr, ncr, cve, &hs, &calls, fn, arg, err);
-			if (counts)
-				counts->cves_examined++;
+		if (!rc && any) {
+			cves++;
+			rc = emit(&ps, &hs, cve, fn, arg);
 		}
 		i = k;
 	}
 	if (counts) {
 		counts->products = ps.n;
 		counts->criteria = criteria;
-		counts->criteria_examined = nsc;
-		counts->comparisons = calls;
+		counts->criteria_examined = nrows;
+		counts->criteria_distinct = al.ndc;
+		counts->cves_examined = cves;
+		counts->comparisons = al.calls;
 	}
 out:
-	free(cr);
-	free(sc);
-	kc_buf_release(&arena);
+	free(rows);
+	free(al.dc);
+	free(al.table);
+	free(al.res);
+	kc_buf_release(&al.arena);
+	kc_buf_release(&key);
 	hits_release(&hs);
 	prods_release(&ps);
-	return rc;
-}
-
-int kc_exposure_for_criteria(kc_store *st, const kc_exposure_criterion *c, size_t n,
-			     kc_exposure_fn fn, void *arg, kc_err *err)
-{
-	struct crit *cr = NULL;
-	size_t nc = 0;
-	int rc = 0;
-
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = add_crit(&cr, &nc, c[i].cpe, &c[i].range, err);
-	if (!rc)
-		rc = walk(st, cr, nc, NULL, fn, arg, err);
-	crits_free(cr, nc);
-	return rc;
-}
-
-int kc_exposure_for_cpes(kc_store *st, const char *const *criteria, size_t n, kc_exposure_fn fn,
-			 void *arg, kc_err *err)
-{
-	kc_exposure_criterion *c = calloc(n ? n : 1, sizeof(*c));
-	int rc;
-
-	if (!c)
-		return kc_err_set(err, KC_ENOMEM, _("out of memory"));
-	for (size_t i = 0; i < n; i++)
-		c[i].cpe = criteria[i];
-	rc = kc_exposure_for_criteria(st, c, n, fn, arg, err);
-	free(c);
 	return rc;
 }
 
