@@ -325,6 +325,7 @@ static size_t declare_products(kc_store *st)
 	kc_stmt *s;
 	kc_err err;
 
+	rng = BENCH_SEED; /* the same products on every engine */
 	if (kc_store_query(st, &err, &s, "SELECT id FROM org WHERE kind = 'municipality' ORDER BY id", ""))
 		die("orgs", &err);
 	while (kc_stmt_step(s, &err) == KC_ROW) {
