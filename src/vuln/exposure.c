@@ -26,11 +26,11 @@ struct prod {
 };
 
 /* The products to match against, and an index on (vendor, product): byvp
- * holds the positions in p sorted by vendor, then product. */
+ * points into p, sorted by vendor, then product. */
 struct prods {
 	struct prod *p;
 	size_t n, cap;
-	size_t *byvp;
+	const struct prod **byvp;
 };
 
 /* One (organisation, product) found, with the criterion that decided. */
@@ -152,11 +152,9 @@ static int prod_by_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static const struct prods *sort_ctx;
-
 static int vp_cmp(const void *a, const void *b)
 {
-	const struct prod *x = &sort_ctx->p[*(const size_t *)a], *y = &sort_ctx->p[*(const size_t *)b];
+	const struct prod *x = *(const struct prod *const *)a, *y = *(const struct prod *const *)b;
 	int c = strcmp(x->vendor, y->vendor);
 
 	if (!c)
@@ -191,11 +189,9 @@ static int prods_index(struct prods *ps, kc_err *err)
 	if (!(ps->byvp = malloc((ps->n ? ps->n : 1) * sizeof(*ps->byvp))))
 		return kc_err_set(err, KC_ENOMEM, _("out of memory"));
 	for (size_t i = 0; i < ps->n; i++)
-		ps->byvp[i] = i;
-	sort_ctx = ps;
+		ps->byvp[i] = &ps->p[i];
 	if (ps->n)
 		qsort(ps->byvp, ps->n, sizeof(*ps->byvp), vp_cmp);
-	sort_ctx = NULL;
 	return 0;
 }
 
@@ -241,7 +237,7 @@ static size_t vp_lower(const struct prods *ps, const char *vendor, const char *p
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct prod *p = &ps->p[ps->byvp[mid]];
+		const struct prod *p = ps->byvp[mid];
 		int c = strcmp(p->vendor, vendor);
 
 		if (!c && product)
@@ -304,7 +300,7 @@ static int candidates(const struct prods *ps, const struct crit *c,
 
 	if (vendor) {
 		for (size_t j = vp_lower(ps, vendor, product); j < ps->n && !rc; j++) {
-			size_t k = ps->byvp[j];
+			size_t k = (size_t)(ps->byvp[j] - ps->p);
 			if (strcmp(ps->p[k].vendor, vendor) ||
 			    (product && strcmp(ps->p[k].product, product)))
 				break;
@@ -499,8 +495,8 @@ static int crit_irrelevant(const struct prods *ps, const char *crit, const char 
 	    strncmp(crit + 11 + vl, product, pl) || crit[11 + vl + pl] != ':')
 		return 0;
 	j = vp_lower(ps, vendor, product);
-	return !(j < ps->n && !strcmp(ps->p[ps->byvp[j]].vendor, vendor) &&
-		 !strcmp(ps->p[ps->byvp[j]].product, product));
+	return !(j < ps->n && !strcmp(ps->byvp[j]->vendor, vendor) &&
+		 !strcmp(ps->byvp[j]->product, product));
 }
 
 /* kc_exposure_all reads the criteria once into an arena of strings; the
