@@ -760,6 +760,36 @@ out:
 	return rc;
 }
 
+int kc_exposure_for_criteria(kc_store *st, const kc_exposure_criterion *c, size_t n,
+			     kc_exposure_fn fn, void *arg, kc_err *err)
+{
+	struct crit *cr = NULL;
+	size_t nc = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = add_crit(&cr, &nc, c[i].cpe, &c[i].range, err);
+	if (!rc)
+		rc = walk(st, cr, nc, NULL, fn, arg, err);
+	crits_free(cr, nc);
+	return rc;
+}
+
+int kc_exposure_for_cpes(kc_store *st, const char *const *criteria, size_t n, kc_exposure_fn fn,
+			 void *arg, kc_err *err)
+{
+	kc_exposure_criterion *c = calloc(n ? n : 1, sizeof(*c));
+	int rc;
+
+	if (!c)
+		return kc_err_set(err, KC_ENOMEM, _("out of memory"));
+	for (size_t i = 0; i < n; i++)
+		c[i].cpe = criteria[i];
+	rc = kc_exposure_for_criteria(st, c, n, fn, arg, err);
+	free(c);
+	return rc;
+}
+
 /* ---- organisation products ---- */
 
 static int upsert(kc_store *st, const char *actor, int64_t org, const char *cpe, const char *source,
