@@ -1,7 +1,8 @@
 /*
  * fuzz_asset_import.c - libFuzzer harness for asset import (CSV and JSON,
- * src/org/asset.c) against a real, seeded in-memory store. The asset table
- * is emptied after each input, so inputs do not see each other.
+ * src/org/asset.c) against a real, seeded in-memory store. The asset and
+ * org_product (kind product) tables are emptied after each input, so inputs
+ * do not see each other.
  * Invariants: a failed import (without --skip-bad) leaves the asset table as
  * it was; a successful one adds exactly what it reports.
  */
@@ -35,7 +36,8 @@ static int64_t count_assets(void)
 {
 	int64_t n = -1;
 
-	if (kc_store_scalar_int(st, NULL, &n, "SELECT count(*) FROM asset", ""))
+	if (kc_store_scalar_int(st, NULL, &n,
+				"SELECT (SELECT count(*) FROM asset) + (SELECT count(*) FROM org_product)", ""))
 		abort();
 	return n;
 }
@@ -56,7 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kc_import_report_release(&rep);
 	rc = kc_asset_import(st, "fuzz", "fuzz", (const char *)data, size, 1, &rep, &err);
 	kc_import_report_release(&rep);
-	if (kc_store_exec(st, &err, NULL, "DELETE FROM asset", ""))
+	if (kc_store_exec(st, &err, NULL, "DELETE FROM asset", "") ||
+	    kc_store_exec(st, &err, NULL, "DELETE FROM org_product", ""))
 		abort();
 	return 0;
 }

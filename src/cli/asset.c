@@ -130,16 +130,23 @@ static int asset_list(struct kc_cli *cli, int argc, char **argv, int export)
 			ref = ao.code;
 		kc_table_addv(&t, ref, v[i].kind, v[i].value, v[i].note, v[i].source, v[i].created_at);
 	}
-	/* Products (CPE names) live in org_product; export leaves them out (import reads no CPE). */
-	if (!export && (!kind || !strcmp(kind, "product"))) {
+	/* Products (CPE names) live in org_product. Export writes the declared
+	 * ones (import declares them again); the scanner's observations are
+	 * not exported: scanning finds them again. */
+	if (!kind || !strcmp(kind, "product")) {
 		kc_stmt *s;
 
 		rc = kc_store_query(cli->st, &err, &s,
-				    "SELECT o.slug, p.cpe, p.evidence, p.source, p.first_seen FROM org_product p "
-				    "JOIN org o ON o.id = p.org_id WHERE (? = 0 OR p.org_id = ?) ORDER BY o.slug, p.cpe",
-				    "ii", o.id, o.id);
+				    "SELECT o.slug, p.cpe, p.evidence, p.source, p.first_seen, o.code FROM org_product p "
+				    "JOIN org o ON o.id = p.org_id WHERE (? = 0 OR p.org_id = ?) "
+				    "AND (? = 0 OR p.source = 'declared') ORDER BY o.slug, p.cpe",
+				    "iii", o.id, o.id, (int64_t)export);
 		while (!rc && (rc = kc_stmt_step(s, &err)) == KC_ROW) {
-			kc_table_addv(&t, kc_stmt_text(s, 0), "product", kc_stmt_text(s, 1), kc_stmt_text(s, 2),
+			const char *ref = kc_stmt_text(s, 0), *code = kc_stmt_text(s, 5);
+
+			if (export && code && *code)
+				ref = code;
+			kc_table_addv(&t, ref, "product", kc_stmt_text(s, 1), kc_stmt_text(s, 2),
 				      kc_stmt_text(s, 3), kc_stmt_text(s, 4));
 			rc = 0;
 		}

@@ -17,6 +17,7 @@
 #include "base/ip.h"
 #include "base/time.h"
 #include "org/org.h"
+#include "vuln/exposure.h"
 #include "base/kc.h"
 
 static const char *const asset_kinds[] = { "cidr", "asn", "domain", "host" };
@@ -493,8 +494,26 @@ static int import_row(struct import_ctx *c, size_t line, const char *org, const 
 			goto fail;
 		snprintf(c->cached_ref, sizeof(c->cached_ref), "%s", org);
 	}
+	if (kind && !strcmp(kind, "product")) {
+		/* A product (CPE 2.3 name) the organisation runs, as
+		 * kcert asset add ORG product CPE declares it. */
+		rc = kc_org_product_declare(c->st, c->actor, c->cached_org.id, value ? value : "", note,
+					    NULL, &e);
+		if (rc == KC_EEXIST) {
+			c->rep->unchanged++;
+			return KC_OK;
+		}
+		if (rc == KC_EINVAL) {
+			kc_err_prefix(&e, _("field value"));
+			goto bad;
+		}
+		if (rc)
+			goto fail;
+		c->rep->added++;
+		return KC_OK;
+	}
 	if (!kind || !kc_asset_kind_valid(kind)) {
-		kc_err_set(&e, KC_EINVAL, _("field kind: %s: unknown asset kind (cidr, asn, domain, host)"),
+		kc_err_set(&e, KC_EINVAL, _("field kind: %s: unknown asset kind (cidr, asn, domain, host, product)"),
 			   kind ? kind : "");
 		goto bad;
 	}

@@ -107,7 +107,9 @@ typedef struct kc_import_report {
 /*
  * Import assets from CSV (header org,kind,value[,note]) or JSON (an array of
  * objects with org, kind, value and optional note, or {"assets": [...]}); the
- * format is taken from the first non-blank byte. One transaction: with a bad
+ * format is taken from the first non-blank byte. Kind "product" declares a
+ * CPE 2.3 name the organisation runs (kc_org_product_declare, vuln/exposure.h;
+ * one already declared counts as unchanged). One transaction: with a bad
  * row nothing changes (KC_EPARSE, every problem in the report) unless
  * skip_bad, which skips and reports the bad rows and imports the rest.
  * name labels messages (the file name).

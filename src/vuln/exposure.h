@@ -62,6 +62,23 @@ typedef struct kc_exposure_criterion {
 int kc_exposure_for_criteria(kc_store *st, const kc_exposure_criterion *c, size_t n,
 			     kc_exposure_fn fn, void *arg, kc_err *err);
 
+/* What kc_exposure_all looked at: products loaded, vulnerable criteria
+ * stored, criteria that may concern a product some organisation runs (the
+ * others are passed over unparsed), how many of those differ (text and
+ * bounds: each is matched once), CVEs with such criteria, and
+ * product-criterion comparisons (kc_cpe_match calls). */
+typedef struct kc_exposure_counts {
+	size_t products, criteria, criteria_examined, criteria_distinct, cves_examined, comparisons;
+} kc_exposure_counts;
+
+/* Every imported CVE against every organisation's products: for each CVE (in
+ * id order) the same reports, in the same order, as kc_exposure_for_cve gives,
+ * with e->cve set. Products are loaded once and indexed by vendor and
+ * product; criteria are read once, and a criterion that recurs (same text and
+ * bounds) is matched once. counts may be NULL. */
+int kc_exposure_all(kc_store *st, kc_exposure_fn fn, void *arg, kc_exposure_counts *counts,
+		    kc_err *err);
+
 /* ---- organisation products ---- */
 
 /* The scanner saw cpe at org: insert it (source 'scan') or refresh last_seen,

@@ -79,6 +79,18 @@ int kc_jsplit_feed(kc_jsplit *j, const char *data, size_t len, kc_err *err)
 	while (i < len) {
 		char ch = data[i];
 
+		/* A byte order mark at the start ("\xEF\xBB\xBF"), skipped. */
+		if (j->offset < 3 && j->offset == (uint64_t)j->bom && !j->depth) {
+			static const char bom[] = "\xEF\xBB\xBF";
+			if (ch == bom[j->bom]) {
+				j->bom++;
+				j->offset++;
+				i++;
+				continue;
+			}
+			if (j->bom)
+				return bad(j, err, _("an incomplete UTF-8 byte order mark"), ch);
+		}
 		if (j->in_string) {
 			/* Fast path: copy the run up to the next quote or backslash. */
 			size_t k = i;
@@ -256,7 +268,10 @@ int kc_jsplit_finish(kc_jsplit *j, kc_err *err)
 				  _("the input ends at byte %llu inside %s: truncated?"),
 				  (unsigned long long)j->offset,
 				  j->in_string ? _("a string") : _("an object or array"));
-	if (j->offset == 0)
+	if (j->bom && j->bom < 3 && j->offset == (uint64_t)j->bom)
+		return kc_err_set(err, KC_EPARSE, _("the input ends at byte %llu inside %s: truncated?"),
+				  (unsigned long long)j->offset, _("a UTF-8 byte order mark"));
+	if (j->offset == (uint64_t)j->bom)
 		return kc_err_set(err, KC_EPARSE, _("the input is empty"));
 	return 0;
 }

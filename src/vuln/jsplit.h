@@ -10,7 +10,8 @@
  * goes to another callback when the page closes. Memory therefore depends on
  * the largest record and envelope, not on the file. Syntax inside a record is
  * left to its parser; the splitter checks the structure (brackets, strings,
- * what stands between pages) and reports truncation with a byte offset.
+ * what stands between pages) and reports truncation with a byte offset. A
+ * UTF-8 byte order mark at the very start is skipped (offsets still count it).
  */
 #ifndef KC_JSPLIT_H
 #define KC_JSPLIT_H
@@ -58,6 +59,7 @@ typedef struct kc_jsplit {
 	kc_buf rec, env;
 	uint64_t env_offset;
 	int done_value;	   /* a top-level value was completed (for between-page checks) */
+	int bom;	   /* bytes of a leading UTF-8 byte order mark seen (skipped) */
 } kc_jsplit;
 
 void kc_jsplit_init(kc_jsplit *j, const kc_jsplit_cb *cb);

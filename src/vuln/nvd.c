@@ -253,6 +253,7 @@ static int import_cve(kc_vuln_import *imp, json_t *cve, json_t *digest_of, kc_er
 	kc_buf cwes, check;
 	kc_stmt *s;
 	size_t i, ci, ni, mi;
+	int64_t inkev = 0;
 	int rc, exists = 0, same = 0;
 
 	if (!id)
@@ -261,12 +262,17 @@ static int import_cve(kc_vuln_import *imp, json_t *cve, json_t *digest_of, kc_er
 		return kc_err_set(err, KC_EINVAL, _("\"%.40s\" is not a CVE id"), id);
 	if ((rc = vuln_digest(digest_of, digest)) < 0)
 		return kc_err_set(err, rc, _("out of memory"));
-	if ((rc = kc_store_query(imp->st, err, &s, "SELECT digest FROM cve WHERE id = ?", "t", id)) < 0)
+	/* One round trip: the stored digest (NULL when new) and whether KEV lists it. */
+	if ((rc = kc_store_query(imp->st, err, &s,
+				 "SELECT (SELECT digest FROM cve WHERE id = ?), "
+				 "(SELECT COUNT(*) FROM kev WHERE cve_id = ?)",
+				 "tt", id, id)) < 0)
 		return rc;
 	if ((rc = kc_stmt_step(s, err)) == KC_ROW) {
-		exists = 1;
 		old = kc_stmt_text(s, 0);
+		exists = old != NULL;
 		same = old && !strcmp(old, digest);
+		inkev = kc_stmt_int(s, 1);
 	}
 	kc_stmt_finalize(s);
 	if (rc < 0)
@@ -375,13 +381,8 @@ static int import_cve(kc_vuln_import *imp, json_t *cve, json_t *digest_of, kc_er
 		imp->stats.cve_updated++;
 	else
 		imp->stats.cve_inserted++;
-	{
-		int64_t inkev = 0;
-		rc = kc_store_scalar_int(imp->st, err, &inkev,
-					 "SELECT COUNT(*) FROM kev WHERE cve_id = ?", "t", id);
-		if (!rc && inkev && vuln_touch(imp, id) < 0)
-			rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
-	}
+	if (inkev && vuln_touch(imp, id) < 0)
+		rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
 	return rc;
 }
 

@@ -114,11 +114,20 @@ expect_rc 1 "removed host no longer attributed"
 run "$KCERT" asset rm 0301 host 192.0.2.10
 expect_rc 2 "removing it twice is an error"
 
+# Products (CPE 2.3 names) the organisations run are assets too.
+run "$KCERT" asset add --note "Citrix-portal, sentrum" 4601 product 'cpe:2.3:a:citrix:netscaler_gateway:13.1-49.13:*:*:*:*:*:*:*'
+expect_rc 0 "asset add product"
+run "$KCERT" asset add 0301 product 'cpe:2.3:o:Fortinet:FortiOS:7.2.4:*:*:*:*:*:*:*'
+expect_rc 0 "a second product, in another organisation"
+
 # Export and import round trip.
 run "$KCERT" asset export
 expect_rc 0 "asset export"
 expect_eq "$(printf '%s\n' "$OUT" | head -n 1)" "org,kind,value,note" "export writes the import header"
 expect_out "^4601,cidr,198.51.100.0/24,Bergen sentrum$" "export names municipalities by kommunenummer"
+expect_out '^4601,product,cpe:2\.3:a:citrix:netscaler_gateway:13\.1-49\.13:\*:\*:\*:\*:\*:\*:\*,"Citrix-portal, sentrum"$' \
+	"export writes the declared products with their note"
+expect_out '^0301,product,cpe:2\.3:o:fortinet:fortios:7\.2\.4:\*:\*:\*:\*:\*:\*:\*,$' "in canonical form"
 printf '%s\n' "$OUT" > "$T_DIR/export.csv"
 "$KCERT" --db "$T_DIR/copy.db" init >/dev/null
 "$KCERT" --db "$T_DIR/copy.db" org add --kind iks --name "IKT Nordhordland IKS" --slug ikt-nordhordland >/dev/null
@@ -126,6 +135,9 @@ run "$KCERT" --db "$T_DIR/copy.db" asset import "$T_DIR/export.csv"
 expect_rc 0 "the export imports into a new store"
 run "$KCERT" --db "$T_DIR/copy.db" asset export
 expect_eq "$OUT" "$(cat "$T_DIR/export.csv")" "and exports identically"
+run "$KCERT" --db "$T_DIR/copy.db" asset list 4601 --kind product --format csv
+expect_out '^bergen,product,cpe:2\.3:a:citrix:netscaler_gateway:13\.1-49\.13:.*,"Citrix-portal, sentrum",declared,' \
+	"the product is declared in the new store, with its note"
 run "$KCERT" --db "$T_DIR/copy.db" asset import "$T_DIR/export.csv"
 expect_rc 0 "importing the same file again"
 expect_out "0 added" "adds nothing"
@@ -138,6 +150,7 @@ org,kind,value,note
 9999,cidr,10.1.0.0/16,unknown org
 1103,domain,stavanger.kommune.no,
 1103,colour,blue,
+1103,product,cpe:2.3:a:*:*:1.0:*:*:*:*:*:*:*,
 CSV
 before=$("$KCERT" asset list 1103 --format csv | wc -l)
 run "$KCERT" asset import "$T_DIR/bad.csv"
@@ -145,12 +158,13 @@ expect_rc 2 "an import with bad rows fails"
 expect_err "bad.csv:3: field value: 10.0.0.1/8: host bits are set; did you mean 10.0.0.0/8\?" "line 3 named with its field"
 expect_err "bad.csv:4: field org" "line 4: unknown organisation"
 expect_err "bad.csv:6: field kind" "line 6: unknown kind"
+expect_err "bad.csv:7: field value: cpe:2\.3:a:\*:\*:1\.0:.*must name its vendor and product" "line 7: a product that names none"
 expect_err "nothing was imported" "and says nothing changed"
 expect_eq "$("$KCERT" asset list 1103 --format csv | wc -l)" "$before" "no row of the file was imported"
 run "$KCERT" asset import --skip-bad "$T_DIR/bad.csv"
 expect_rc 0 "--skip-bad imports the good rows"
 expect_out "2 added" "two good rows added"
-expect_out "3 skipped" "three skipped"
+expect_out "4 skipped" "four skipped"
 expect_err "bad.csv:3: .*\(skipped\)" "each skipped row is reported"
 run "$KCERT" whois stavanger.kommune.no --format json
 expect_out '"org": "stavanger"' "imported domain is attributed"
