@@ -55,6 +55,13 @@ db_val() {
 	fi
 }
 
+# t_port: a TCP port free on 127.0.0.1 right now (the kernel's choice), for
+# a server the test starts; better than one derived from the process id,
+# which two tests running side by side can share.
+t_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 t_ok() { T_PASS=$((T_PASS + 1)); }
 t_bad() {
 	T_FAIL=$((T_FAIL + 1))

@@ -134,7 +134,7 @@ expect_no_out "KCERT-2026-0002" "the AMBER advisory is not in digests"
 smtp_stop
 
 # The CSAF provider.
-PORT=$((20000 + ($$ * 3) % 20000))
+PORT=$(t_port)
 URL="http://127.0.0.1:$PORT"
 export KCERT_BASE_URL=$URL
 "$KCERT" serve --listen "127.0.0.1:$PORT" >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &

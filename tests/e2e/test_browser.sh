@@ -21,7 +21,7 @@ echo "$pw" | "$KCERT" user add helse-ui --role partner --org helsecert --passwor
 "$KCERT" contact add 4601 --name "Kari Bergen" --email kari@bergen.kommune.no >/dev/null
 "$KCERT" asset add 0301 cidr 192.0.2.0/24 >/dev/null
 "$KCERT" asset add 4601 cidr 198.51.100.0/24 >/dev/null
-PORT=$((21000 + $$ % 20000))
+PORT=$(t_port)
 "$KCERT" serve --listen "127.0.0.1:$PORT" >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT

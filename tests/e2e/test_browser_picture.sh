@@ -35,7 +35,7 @@ q() {
 q "SELECT o.code, count(*) FROM event e JOIN org o ON o.id = e.org_id WHERE o.kind = 'municipality' AND
    e.time_last >= '2026-10-29T06:00:00Z' GROUP BY o.code" >"$T_DIR/map.tsv"
 q "SELECT name FROM org WHERE kind = 'municipality' AND code <> '4601'" >"$T_DIR/others.txt"
-PORT=$((21000 + ($$ * 7 + 3) % 20000))
+PORT=$(t_port)
 URL="http://127.0.0.1:$PORT"
 "$KCERT" serve --listen "127.0.0.1:$PORT" --no-worker >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
 SERVER=$!

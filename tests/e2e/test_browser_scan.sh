@@ -20,7 +20,7 @@ redis-server --bind "$ADDR" --port 6379 --protected-mode no --save '' --appendon
 REDIS=$!
 i=0; while ! redis-cli -h "$ADDR" ping >/dev/null 2>&1 && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 "$KCERT" scan --org 4601 --ports 6379 --timeout-ms 1500 --no-notify >/dev/null || { echo "FAIL test_browser_scan: scan" >&2; exit 1; }
-PORT=$((21000 + ($$ * 19 + 3) % 20000))
+PORT=$(t_port)
 "$KCERT" serve --listen "127.0.0.1:$PORT" --no-worker >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
 SERVER=$!
 trap 'kill $SERVER $REDIS 2>/dev/null; t_cleanup' EXIT

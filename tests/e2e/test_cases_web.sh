@@ -18,7 +18,7 @@ for u in ana oslo bergen helse; do
 	eval "TOK_$u=\$('$KCERT' token create $u --expires 1d 2>/dev/null)"
 done
 "$KCERT" contact add helsecert --name Vakt --email vakt@helsecert.example >/dev/null
-PORT=$((20000 + ($$ * 11 + 5) % 30000))
+PORT=$(t_port)
 URL="http://127.0.0.1:$PORT"
 "$KCERT" serve --listen "127.0.0.1:$PORT" --no-worker >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
 SERVER=$!

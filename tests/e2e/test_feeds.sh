@@ -14,7 +14,7 @@ export KCERT_SPOOL="$T_DIR/spool"
 mkdir -p "$T_DIR/www/reports"
 cp "$FIX/notify/2026-11-27-scan_rdp-norway-geo.csv" "$T_DIR/www/reports/"
 printf '192.0.2.77\n# a comment\nhxxp://198.51.100.9/malware.exe\nnot an address!\n' > "$T_DIR/www/block.txt"
-HTTP_PORT=$((20000 + ($$ * 3 + 11) % 30000))
+HTTP_PORT=$(t_port)
 /usr/bin/python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$T_DIR/www" >"$T_DIR/http.log" 2>&1 &
 HTTP=$!
 trap 'kill $HTTP 2>/dev/null; t_cleanup' EXIT
@@ -87,7 +87,7 @@ expect_no_out "^broken," "and is gone"
 # kcert serve runs the same work in a thread.
 cp "$FIX/notify/2026-11-27-event4_sinkhole_http-norway.csv" "$T_DIR/www/reports/"
 "$KCERT" feed add sinkhole "$BASE/reports/2026-11-27-event4_sinkhole_http-norway.csv" >/dev/null
-PORT=$((20000 + ($$ * 5 + 3) % 30000))
+PORT=$(t_port)
 "$KCERT" serve --listen "127.0.0.1:$PORT" --worker-interval 1 >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
 SERVER=$!
 trap 'kill $HTTP $SERVER 2>/dev/null; t_cleanup' EXIT

@@ -92,7 +92,7 @@ echo "$pw" | "$KCERT" user add ana --role analyst --password-stdin >/dev/null
 echo "$pw" | "$KCERT" user add oslo --role member --org 0301 --password-stdin >/dev/null
 echo "$pw" | "$KCERT" user add bergen --role member --org 4601 --password-stdin >/dev/null
 echo "$pw" | "$KCERT" user add helse --role partner --org helsecert --password-stdin >/dev/null
-PORT=$((22000 + $$ % 20000))
+PORT=$(t_port)
 "$KCERT" serve --listen "127.0.0.1:$PORT" >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT

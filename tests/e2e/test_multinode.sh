@@ -20,8 +20,9 @@ while [ $i -lt 20 ]; do
 done
 "$KCERT" ingest --format list --classification vulnerable/vulnerable-system/open-rdp "$T_DIR/list.txt" >/dev/null
 smtp_start "$T_DIR/mail" --delay 0.1
-P1=$((20000 + ($$ * 13 + 1) % 30000))
-P2=$((P1 + 1))
+P1=$(t_port)
+P2=$(t_port)
+while [ "$P2" = "$P1" ]; do P2=$(t_port); done
 "$KCERT" serve --listen "127.0.0.1:$P1" --worker-interval 1 >"$T_DIR/a.out" 2>"$T_DIR/a.err" &
 A=$!
 "$KCERT" serve --listen "127.0.0.1:$P2" --worker-interval 1 >"$T_DIR/b.out" 2>"$T_DIR/b.err" &

@@ -16,7 +16,7 @@ for f in "$FIX"/2026-11-27-*.csv; do
 	"$KCERT" ingest --quarantine "$T_DIR/q.tsv" "$f" >/dev/null || exit 1
 done
 smtp_start "$T_DIR/mail"
-PORT=$((20000 + ($$ + 77) % 20000))
+PORT=$(t_port)
 URL="http://127.0.0.1:$PORT"
 export KCERT_BASE_URL="$URL"
 "$KCERT" notify run >/dev/null || t_bad "notify run"

@@ -134,7 +134,7 @@ pw=Korrekt-Hest-Batteri-9
 echo "$pw" | "$KCERT" user add ana --role analyst --password-stdin >/dev/null
 echo "$pw" | "$KCERT" user add bergen --role member --org 4601 --password-stdin >/dev/null
 TOK_bergen=$("$KCERT" token create bergen --expires 1d 2>/dev/null)
-PORT=$((20000 + ($$ * 23 + 11) % 30000))
+PORT=$(t_port)
 URL="http://127.0.0.1:$PORT"
 "$KCERT" serve --listen "127.0.0.1:$PORT" --no-worker >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
 SERVER=$!

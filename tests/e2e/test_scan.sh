@@ -131,7 +131,7 @@ echo "$pw" | "$KCERT" user add oslo --role member --org 0301 --password-stdin >/
 TOK_ana=$("$KCERT" token create ana --expires 1d 2>/dev/null)
 TOK_bergen=$("$KCERT" token create bergen --expires 1d 2>/dev/null)
 TOK_oslo=$("$KCERT" token create oslo --expires 1d 2>/dev/null)
-PORT=$((20000 + ($$ * 23 + 11) % 30000))
+PORT=$(t_port)
 URL="http://127.0.0.1:$PORT"
 "$KCERT" serve --listen "127.0.0.1:$PORT" --no-worker >"$D/serve.out" 2>"$D/serve.err" &
 PIDS="$PIDS $!"

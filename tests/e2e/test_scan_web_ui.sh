@@ -14,7 +14,7 @@ D=$T_DIR
 NET=127.81.$(( $$ % 200 + 20 ))
 RB=$NET.1; RO=$NET.2
 PIDS=""
-PORT=$((20000 + ($$ * 13 + 7) % 30000))
+PORT=$(t_port)
 URL="http://127.0.0.1:$PORT"
 stop_all() { for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
 trap 'stop_all; t_cleanup' EXIT

@@ -120,7 +120,7 @@ echo "$pw" | "$KCERT" user add bergen --role member --org 4601 --password-stdin 
 export TOK_ana=$("$KCERT" token create ana --expires 1d 2>/dev/null)
 export TOK_helse=$("$KCERT" token create helse --expires 1d 2>/dev/null)
 export TOK_bergen=$("$KCERT" token create bergen --expires 1d 2>/dev/null)
-PORT=$((20000 + ($$ * 23 + 11) % 30000))
+PORT=$(t_port)
 URL="http://127.0.0.1:$PORT"
 "$KCERT" serve --listen "127.0.0.1:$PORT" --no-worker >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
 SERVER=$!

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 t_begin
 "$KCERT" init >/dev/null || exit 1
-PORT=$((20000 + $$ % 20000))
+PORT=$(t_port)
 URL="http://127.0.0.1:$PORT"
 "$KCERT" serve --listen "127.0.0.1:$PORT" >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
 SERVER=$!
