@@ -32,6 +32,15 @@ if [ "$missing" -gt 0 ]; then
 	comm -23 "$tmp/ids" "$tmp/have" | sed 's/^/  /' >&2
 	status=1
 fi
+# One msgid, one translation: catalogue files are merged and the first entry
+# wins, so a second entry with other words would be silently ignored.
+LC_ALL=C awk -F '\t' '
+	($1 in nb) && (nb[$1] != $2 || nn[$1] != $3) {
+		printf "i18n: two translations of: %s (%s / %s, and %s / %s)\n", $1, nb[$1], nn[$1], $2, $3 > "/dev/stderr"; bad = 1; next
+	}
+	{ nb[$1] = $2; nn[$1] = $3 }
+	END { exit bad }
+' "$tmp/cat" || status=1
 # Conversions: %% excluded; flags, width, precision and length kept.
 LC_ALL=C awk -F '\t' '
 	function convs(s,   out, m) {

@@ -145,7 +145,7 @@ static int notable(kc_store *st, const kc_report_opts *o, const char *since, doc
 			if (!strcmp(sev, sevs[i]))
 				si = i;
 		if (!shown++)
-			add(d, B_TH, "%s\t%s\t%s\t%s\t%s", L(N_("Opened")), L(N_("Severity")), L(N_("Classification")),
+			add(d, B_TH, "%s\t%s\t%s\t%s\t%s", L(N_("Created")), L(N_("Severity")), L(N_("Classification")),
 			    L(N_("Phase")), o->tlp >= KC_TLP_AMBER ? L(N_("Case")) : o->tlp == KC_TLP_GREEN ? L(N_("County"))
 													 : "");
 		if (shown > 20)

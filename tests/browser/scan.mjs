@@ -33,7 +33,8 @@ try {
   await page.screenshot({ path: `${shots}/ui-ratings.png`, fullPage: true });
 
   await Promise.all([page.waitForNavigation(), bergen.getByRole('link', { name: 'Bergen' }).click()]);
-  check(await page.getByRole('heading', { name: /^Sårbarhetsfunn/ }).isVisible(), 'Bergen\'s page has the findings section');
+  check(await page.getByRole('heading', { name: /^Sårbarhetsfunn/ }).first().waitFor({ state: 'visible', timeout: 15000 })
+    .then(() => true, (e) => { console.error(String(e)); return false; }), 'Bergen\'s page has the findings section');
   check((await page.locator('#org-rating').textContent()).trim() === 'rød', 'rated rød');
   await page.locator('#findings').screenshot({ path: `${shots}/ui-org-findings.png` });
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Redis er eksponert' }).click()]);
