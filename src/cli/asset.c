@@ -10,6 +10,7 @@
 #include "org/asset.h"
 #include "org/org.h"
 #include "vuln/exposure.h"
+#include "vuln/vuln.h"
 #include "base/kc.h"
 
 #define IMPORT_MAX (256u << 20)
@@ -40,6 +41,16 @@ static int asset_add(struct kc_cli *cli, int argc, char **argv)
 			return kc_cli_fail(&err, rc);
 		printf(_("Added %s %s to %s.\n"), "product", canon, o.slug);
 		free(canon);
+		{
+			kc_vuln_stats vs;
+
+			rc = kc_kev_notify_org(cli->st, cli->actor, o.id, &vs, &err);
+			if (rc)
+				return kc_cli_fail(&err, rc);
+			if (vs.mails)
+				printf(_("It is in CISA's catalogue of exploited vulnerabilities: %zu notices queued to %s's contacts.\n"),
+				       vs.mails, o.slug);
+		}
 		return KC_EXIT_OK;
 	}
 	if (!rc)

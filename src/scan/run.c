@@ -26,6 +26,7 @@
 #include "scan/mail.h"
 #include "scan/web.h"
 #include "base/kc.h"
+#include "vuln/vuln.h"
 
 /* Lease on a scheduled scan: longer than any scan of one schedule takes. */
 #define SCHEDULE_LEASE_SECONDS (6 * 3600)
@@ -517,6 +518,14 @@ int kc_scan_run(kc_store *st, const struct kc_scan_request *rq, struct kc_scan_r
 	norgs = run_orgs(&t, &orgs);
 	for (size_t i = 0; !rc && i < norgs; i++)
 		rc = kc_rating_record(st, orgs[i], err);
+	/* Products the scan saw may be in CISA's KEV catalogue: tell each
+	 * organisation once, as a KEV import would have. */
+	for (size_t i = 0; !rc && !rq->no_notify && i < norgs; i++) {
+		kc_vuln_stats vs;
+
+		rc = kc_kev_notify_org(st, "scanner", orgs[i], &vs, err);
+		rep->notices += vs.mails;
+	}
 	free(orgs);
 	if (!rc && !rq->no_notify && fs.nnew_high)
 		rc = kc_scan_notify_high(st, fs.new_high, fs.nnew_high, &rep->notices, err);

@@ -66,7 +66,7 @@ struct kc_scan_report {
 	int64_t run_id;
 	size_t targets, domains, excluded;
 	size_t seen, opened, reopened, fixed;
-	size_t notices;			/* high-finding notices queued */
+	size_t notices;			/* notices queued: high findings, KEV entries of products seen */
 	struct kc_scan_refusal *refused; /* malloc'd copy */
 	size_t nrefused;
 	int all_refused;		/* targets given by hand were refused: nothing scanned */

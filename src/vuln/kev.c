@@ -126,6 +126,7 @@ struct gather {
 	size_t norgs;
 	const char *cve;
 	kc_store *st;
+	int64_t only_org; /* 0: every organisation */
 	int rc;
 };
 
@@ -158,7 +159,7 @@ static int on_exposure(const kc_exposure *e, void *arg)
 	char **nc;
 
 	/* Uncertain exposures are listed by kcert vuln affected, not mailed. */
-	if (e->result != KC_CPE_MATCH)
+	if (e->result != KC_CPE_MATCH || (g->only_org && e->org_id != g->only_org))
 		return 0;
 	if (kc_store_scalar_int(g->st, NULL, &done,
 				"SELECT COUNT(*) FROM kev_notice WHERE org_id = ? AND cve_id = ?", "it",
@@ -408,4 +409,70 @@ void kc_cve_release(kc_cve *c)
 		free(*f[i]);
 		*f[i] = NULL;
 	}
+}
+
+/*
+ * An organisation's products changed (declared, or seen by the scanner): the
+ * KEV entries it is now exposed to and was never told of are mailed, once,
+ * as an import would have. Candidates are the KEV CVEs whose vulnerable
+ * criteria name one of its vendor:product pairs; kc_exposure_for_cve decides
+ * with the version ranges.
+ */
+int kc_kev_notify_org(kc_store *st, const char *actor, int64_t org_id, kc_vuln_stats *stats, kc_err *err)
+{
+	kc_vuln_import imp = { .st = st, .actor = actor };
+	struct gather g = { .st = st, .only_org = org_id };
+	char **cves = NULL;
+	size_t n = 0;
+	kc_stmt *s;
+	int rc;
+
+	rc = kc_store_query(st, err, &s,
+			    "SELECT DISTINCT k.cve_id FROM kev k JOIN cpe_match m ON m.cve_id = k.cve_id AND m.vulnerable = 1 "
+			    "JOIN org_product p ON p.org_id = ? AND (p.vendor = m.vendor OR m.vendor = '*') "
+			    "AND (p.product = m.product OR m.product = '*') "
+			    "WHERE NOT EXISTS (SELECT 1 FROM kev_notice n WHERE n.org_id = ? AND n.cve_id = k.cve_id) "
+			    "ORDER BY 1",
+			    "ii", org_id, org_id);
+	if (rc)
+		return rc;
+	while ((rc = kc_stmt_step(s, err)) == KC_ROW) {
+		char **grown = realloc(cves, (n + 1) * sizeof(*cves));
+
+		if (!grown || !(grown[n] = strdup(kc_stmt_text(s, 0)))) {
+			if (grown)
+				cves = grown;
+			rc = kc_err_set(err, KC_ENOMEM, "%s", kc_strerror(KC_ENOMEM));
+			break;
+		}
+		cves = grown;
+		n++;
+	}
+	kc_stmt_finalize(s);
+	rc = rc < 0 ? rc : 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		g.cve = cves[i];
+		rc = kc_exposure_for_cve(st, g.cve, on_exposure, &g, err);
+		if (rc == KC_ENOENT)
+			rc = 0;
+		else if (rc > 0 || rc == KC_ESTORE || rc == KC_ENOMEM)
+			rc = kc_err_set(err, rc > 0 ? KC_EINTERNAL : rc, _("gathering the KEV notices failed"));
+	}
+	for (size_t i = 0; i < g.norgs && !rc; i++)
+		rc = notify_org(&imp, &g.orgs[i], err);
+	for (size_t i = 0; i < g.norgs; i++) {
+		free(g.orgs[i].name);
+		for (size_t k = 0; k < g.orgs[i].ncves; k++)
+			free(g.orgs[i].cves[k]);
+		free(g.orgs[i].cves);
+		for (int l = 0; l < 3; l++)
+			kc_buf_release(&g.orgs[i].text[l]);
+	}
+	free(g.orgs);
+	for (size_t i = 0; i < n; i++)
+		free(cves[i]);
+	free(cves);
+	if (stats)
+		*stats = imp.stats;
+	return rc;
 }

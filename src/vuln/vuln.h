@@ -55,6 +55,12 @@ int kc_vuln_import_mem(kc_vuln_import *imp, const char *name, const char *data, 
 		       kc_err *err);
 /* Queue the KEV notices and return the counts. */
 int kc_vuln_import_finish(kc_vuln_import *imp, kc_vuln_stats *stats, kc_err *err);
+
+/* An organisation's products changed (declared, or seen by the scanner): mail
+ * its contacts the KEV entries it now runs an affected version of and was
+ * never told of (definite matches; each (organisation, CVE) once, as after an
+ * import). stats (may be NULL) gets orgs_notified and mails. */
+int kc_kev_notify_org(kc_store *st, const char *actor, int64_t org_id, kc_vuln_stats *stats, kc_err *err);
 void kc_vuln_import_free(kc_vuln_import *imp);
 
 /* A CVE as stored. Strings are malloc'd inside the record; free with

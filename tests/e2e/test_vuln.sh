@@ -54,6 +54,20 @@ expect_out "CVE records: 0 added, 0 updated, 201 unchanged. KEV entries: 0 added
 expect_no_out "KEV notices" "re-import notifies nobody"
 run "$KCERT" worker --once
 expect_eq "$(ls "$T_DIR/mail"/*.eml | wc -l)" 2 "no second mail"
+
+# A product declared after the KEV entry was imported: told at once, once.
+"$KCERT" contact add 1103 --name "Siri Sandnes" --email siri@stavanger.example --lang nn >/dev/null
+run "$KCERT" asset add 1103 product 'cpe:2.3:a:citrix:netscaler_gateway:13.1-48.47:*:*:*:*:*:*:*'
+expect_rc 0 "Stavanger declares the same vulnerable build"
+expect_out "1 notices queued to stavanger" "the KEV entry it now runs is noticed at once"
+run "$KCERT" asset add 1103 product 'cpe:2.3:a:citrix:netscaler_gateway:13.1-48.47:*:*:*:*:*:*:*'
+expect_no_out "notices queued" "declared again: not told twice"
+run "$KCERT" asset add 1103 product 'cpe:2.3:a:citrix:netscaler_gateway:14.1-12.35:*:*:*:*:*:*:*'
+expect_no_out "notices queued" "a fixed build: nothing to tell"
+run "$KCERT" worker --once
+expect_eq "$(ls "$T_DIR/mail"/*.eml | wc -l)" 3 "one more mail, to Stavanger's contact"
+run smtp_show
+expect_out "X-Envelope-To: siri@stavanger.example" "Siri is told"
 smtp_stop
 
 run "$KCERT" vuln affected CVE-2023-3519 --format csv
@@ -61,7 +75,7 @@ expect_out "^oslo,Oslo,match,cpe:2.3:a:citrix:netscaler_gateway:13.1-48.47:\*:\*
 expect_out "^bergen,Bergen,uncertain," "Bergen (build unknown) is listed as uncertain"
 expect_no_out "trondheim" "Trondheim's fixed build is not exposed"
 run "$KCERT" vuln affected CVE-2023-3519
-expect_out "1 exposed, 1 uncertain" "the table sums up"
+expect_out "2 exposed, 1 uncertain" "the table sums up (Oslo and Stavanger exposed, Bergen uncertain)"
 run "$KCERT" vuln affected CVE-2099-0001
 expect_rc 2 "an unknown CVE is an error"
 expect_err "CVE-2099-0001 is not in the store" "the error names the CVE"
