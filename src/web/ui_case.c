@@ -12,6 +12,7 @@
 #include "base/time.h"
 #include "case/case.h"
 #include "org/org.h"
+#include "share/share.h"
 #include "web/form.h"
 #include "web/ui_internal.h"
 #include "base/kc.h"
@@ -348,6 +349,42 @@ static void cert_forms(kc_req *r, const kc_case *c, const kc_case_detail *d)
 	kc_buf_addf(b, "</select></div><div><label for=\"snote\">%s</label><input id=\"snote\" name=\"note\" size=\"40\"></div>"
 		       "<div><button type=\"submit\">%s</button></div></div></form>",
 		    T("Note to the partner"), T("Share"));
+	/* Marked shareable: the case goes out as an anonymised STIX report (with
+	 * its observables as indicators) to the community's TAXII collection. */
+	kc_buf_addf(b, "<h2>%s</h2><p class=\"note\">%s</p>", T("Share over TAXII and STIX"),
+		    T("The case goes out as a report anonymised for its TLP, with its observables as indicators, to the partner teams of the community."));
+	{
+		kc_share_mark *m = NULL;
+		size_t nm = 0;
+		kc_err err;
+
+		if (!kc_share_mark_list(r->st, NULL, &m, &nm, &err)) {
+			int any = 0;
+
+			for (size_t i = 0; i < nm; i++) {
+				if (strcmp(m[i].kind, "case") || m[i].object_id != c->id)
+					continue;
+				if (!any++)
+					kc_buf_addf(b, "<ul id=\"share-marks\">");
+				kc_buf_adds(b, "<li>TLP:");
+				kc_html(b, m[i].tlp);
+				kc_buf_adds(b, " &middot; ");
+				kc_html(b, m[i].community);
+				kc_buf_adds(b, " &middot; ");
+				kc_html(b, m[i].marked_by);
+				kc_buf_adds(b, "</li>");
+			}
+			if (any)
+				kc_buf_adds(b, "</ul>");
+			free(m);
+		}
+	}
+	form_start(r, c->id, "sharemark");
+	kc_buf_addf(b, "<div class=\"row\"><div><label for=\"mtlp\">TLP</label><select id=\"mtlp\" name=\"tlp\">"
+		       "<option>CLEAR</option><option selected>GREEN</option><option>AMBER</option></select></div>"
+		       "<div><label for=\"community\">%s</label><input id=\"community\" name=\"community\" value=\"partners\" "
+		       "size=\"20\" pattern=\"[a-z0-9-]{1,48}\" required></div><div><button type=\"submit\">%s</button></div></div></form>",
+		    T("Community"), T("Mark shareable"));
 	(void)d;
 }
 
@@ -547,6 +584,11 @@ static void do_action(kc_req *r, int64_t id, const char *action)
 		kc_req_form(r, "position", v1, sizeof(v1));
 		kc_req_form(r, "done", v2, sizeof(v2));
 		rc = kc_case_task_done(r->st, &a, id, strtoll(v1, NULL, 10), !strcmp(v2, "1"), &err);
+	} else if (!strcmp(action, "sharemark")) {
+		kc_share_mark_new m = { .kind = "case", .object_id = id, .tlp = kc_req_form(r, "tlp", v1, sizeof(v1)),
+					.community = kc_req_form(r, "community", v2, sizeof(v2)) };
+		rc = is_cert(r) ? kc_share_mark_add(r->st, r->user.name, &m, NULL, &err)
+				: kc_err_set(&err, KC_EPERM, "%s", T("Only the CERT marks cases shareable."));
 	} else if (!strcmp(action, "share")) {
 		kc_org p;
 

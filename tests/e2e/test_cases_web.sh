@@ -155,4 +155,24 @@ expect_out "Not found|Fant ikke|Finn ikkje|Ikke funnet" "Bergen cannot open Oslo
 run curl -s -b "$T_DIR/jar" "$URL/cases"
 expect_out "Ukjent pålogging" "Bergen's queue has its case"
 expect_no_out "Løsepengevirus" "not Oslo's"
+# The CERT marks a case shareable from its page (TAXII/STIX); a municipality cannot.
+curl -s -c "$T_DIR/jar3" -b "$T_DIR/jar3" "$URL/login" >"$T_DIR/login3.html"
+csrf3=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T_DIR/login3.html" | head -n 1)
+curl -s -c "$T_DIR/jar3" -b "$T_DIR/jar3" --data "csrf=$csrf3&name=ana&password=$pw" "$URL/login" >/dev/null
+run curl -s -b "$T_DIR/jar3" "$URL/cases/1"
+expect_out 'action="/cases/1/sharemark"' "the CERT's case page has the form to mark it shareable"
+csrf3=$(printf '%s' "$OUT" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+run curl -s -o /dev/null -w '%{http_code}' -b "$T_DIR/jar3" --data "csrf=$csrf3&tlp=GREEN&community=partners" "$URL/cases/1/sharemark"
+expect_eq "$OUT" 303 "marking succeeds and goes back to the case"
+run "$KCERT" share list --format csv
+expect_out "^[0-9]+,case,#?1,GREEN,partners" "the mark is stored: case 1, TLP:GREEN, community partners"
+run curl -s -b "$T_DIR/jar3" "$URL/cases/1"
+expect_out '<ul id="share-marks"><li>TLP:GREEN &middot; partners &middot; ana</li>' "and listed on the page"
+run curl -s -o /dev/null -w '%{http_code}' -b "$T_DIR/jar3" --data "csrf=nope&tlp=GREEN&community=nsm" "$URL/cases/1/sharemark"
+expect_eq "$OUT" 403 "not without the CSRF token"
+csrfb=$(curl -s -b "$T_DIR/jar" "$URL/cases/$NEW" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+run curl -s -o /dev/null -w '%{http_code}' -b "$T_DIR/jar" --data "csrf=$csrfb&tlp=CLEAR&community=partners" "$URL/cases/$NEW/sharemark"
+expect_eq "$OUT" 403 "a municipality cannot mark its own case shareable"
+run "$KCERT" audit list --format csv
+expect_out "share.mark" "the mark is audited"
 t_end
