@@ -13,16 +13,7 @@
 
 static void esc(kc_buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': kc_buf_adds(b, "&lt;"); break;
-		case '>': kc_buf_adds(b, "&gt;"); break;
-		case '&': kc_buf_adds(b, "&amp;"); break;
-		case '"': kc_buf_adds(b, "&quot;"); break;
-		case '\'': kc_buf_adds(b, "&#39;"); break;
-		default: kc_buf_addc(b, *s);
-		}
-	}
+	kc_buf_html(b, s);
 }
 
 int kc_markdown_html(const char *md, kc_buf *out)

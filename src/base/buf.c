@@ -131,3 +131,17 @@ char *kc_buf_detach(kc_buf *b, size_t *len)
 	b->len = b->alloc = 0;
 	return p;
 }
+
+void kc_buf_html(kc_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': kc_buf_adds(b, "&lt;"); break;
+		case '>': kc_buf_adds(b, "&gt;"); break;
+		case '&': kc_buf_adds(b, "&amp;"); break;
+		case '"': kc_buf_adds(b, "&quot;"); break;
+		case '\'': kc_buf_adds(b, "&#39;"); break;
+		default: kc_buf_addc(b, *s);
+		}
+	}
+}

@@ -43,6 +43,10 @@ int kc_buf_vaddf(kc_buf *b, const char *fmt, va_list ap) __attribute__((format(p
 /* Shorten to len bytes (len <= b->len). */
 void kc_buf_truncate(kc_buf *b, size_t len);
 
+/* Append s (NULL: nothing) escaped for HTML and XML text and attribute values:
+ * < > & " and ' become entities. */
+void kc_buf_html(kc_buf *b, const char *s);
+
 /* Hand the malloc'd, NUL-terminated contents to the caller and reset b. Never NULL
  * unless out of memory. */
 char *kc_buf_detach(kc_buf *b, size_t *len);

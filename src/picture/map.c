@@ -123,16 +123,7 @@ int kc_map_tile(const char *code, int *col, int *row)
 
 void kc_map_esc(kc_buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': kc_buf_adds(b, "&lt;"); break;
-		case '>': kc_buf_adds(b, "&gt;"); break;
-		case '&': kc_buf_adds(b, "&amp;"); break;
-		case '"': kc_buf_adds(b, "&quot;"); break;
-		case '\'': kc_buf_adds(b, "&#39;"); break;
-		default: kc_buf_addc(b, *s);
-		}
-	}
+	kc_buf_html(b, s);
 }
 
 /* One cell per municipality index, or NULL; checks every cell. */

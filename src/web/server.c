@@ -162,16 +162,7 @@ const char *kc_req_form(kc_req *r, const char *name, char *buf, size_t cap)
 
 void kc_html(kc_buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': kc_buf_adds(b, "&lt;"); break;
-		case '>': kc_buf_adds(b, "&gt;"); break;
-		case '&': kc_buf_adds(b, "&amp;"); break;
-		case '"': kc_buf_adds(b, "&quot;"); break;
-		case '\'': kc_buf_adds(b, "&#39;"); break;
-		default: kc_buf_addc(b, *s);
-		}
-	}
+	kc_buf_html(b, s);
 }
 
 void kc_resp_json(kc_req *r, int status, void *json)

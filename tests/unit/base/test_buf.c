@@ -57,10 +57,24 @@ static void grows_across_many_appends(void **state)
 	kc_buf_release(&b);
 }
 
+static void escapes_html(void **state)
+{
+	kc_buf b;
+
+	(void)state;
+	kc_buf_init(&b, 1024);
+	kc_buf_html(&b, "<a href=\"x\" title='y'>Tom & Jerry</a>");
+	assert_string_equal(kc_buf_str(&b), "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;Tom &amp; Jerry&lt;/a&gt;");
+	kc_buf_html(&b, NULL);
+	kc_buf_html(&b, "Ålesund");
+	assert_string_equal(kc_buf_str(&b) + strlen(kc_buf_str(&b)) - strlen("Ålesund"), "Ålesund");
+	kc_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(appends_and_terminates),
+		cmocka_unit_test(escapes_html), cmocka_unit_test(appends_and_terminates),
 		cmocka_unit_test(refuses_past_maximum),
 		cmocka_unit_test(grows_across_many_appends),
 	};
