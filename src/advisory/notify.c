@@ -11,6 +11,7 @@
 #include "audit/audit.h"
 #include "base/time.h"
 #include "notify/compose.h"
+#include "notify/notice.h"
 #include "notify/outbox.h"
 #include "base/kc.h"
 #include "vuln/exposure.h"
@@ -20,23 +21,6 @@ static const char *env_or(const char *name, const char *def)
 	const char *v = getenv(name);
 
 	return v && *v ? v : def;
-}
-
-/* One word of a comma or space separated list equals w. */
-static int word_in(const char *list, const char *w)
-{
-	size_t wl = strlen(w);
-
-	for (const char *p = list; *p;) {
-		size_t n;
-
-		p += strspn(p, ", ");
-		n = strcspn(p, ", ");
-		if (n && n == wl && !strncmp(p, w, n))
-			return 1;
-		p += n;
-	}
-	return 0;
 }
 
 struct contact {
@@ -363,8 +347,8 @@ int kc_advisory_digest_run(kc_store *st, const char *actor, kc_adv_digest_result
 	if (!rc)
 		rc = kc_store_collect(s, sizeof(*cs), fill_contact, (void **)&cs, &nc, err);
 	for (size_t i = 0; i < nc && !rc; i++)
-		if (!strcmp(cs[i].notices, "all") || word_in(cs[i].notices, "advisory") ||
-		    word_in(cs[i].notices, "advisories"))
+		if (!strcmp(cs[i].notices, "all") || kc_notices_lists(cs[i].notices, "advisory") ||
+		    kc_notices_lists(cs[i].notices, "advisories"))
 			rc = digest_one(st, actor, &cs[i], r, err);
 	free(cs);
 	return rc;

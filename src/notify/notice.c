@@ -66,10 +66,7 @@ static int tlp_rank(const char *t)
 	return 2;
 }
 
-/* Is the contact subscribed to this event? notices: all, none, or a list of
- * identifiers and taxonomies. */
-/* One word of a comma or space separated list equals w. */
-static int word_in(const char *list, const char *w)
+int kc_notices_lists(const char *list, const char *w)
 {
 	size_t wl = strlen(w);
 
@@ -85,14 +82,16 @@ static int word_in(const char *list, const char *w)
 	return 0;
 }
 
+/* Is the contact subscribed to this event? notices: all, none, or a list of
+ * identifiers and taxonomies. */
 static int subscribed(const char *notices, const struct ev *e)
 {
 	if (!strcmp(notices, "all"))
 		return 1;
 	if (!strcmp(notices, "none"))
 		return 0;
-	return word_in(notices, e->identifier) || word_in(notices, e->taxonomy) ||
-	       (e->text->high && word_in(notices, "high"));
+	return kc_notices_lists(notices, e->identifier) || kc_notices_lists(notices, e->taxonomy) ||
+	       (e->text->high && kc_notices_lists(notices, "high"));
 }
 
 static int64_t setting_int(kc_store *st, const char *key, int64_t def)

@@ -68,4 +68,9 @@ int kc_notice_events(kc_store *st, int64_t id, int64_t **out, size_t *n, kc_err 
  * mail's link (token != NULL; id 0). Acknowledging twice is not an error. */
 int kc_notice_ack(kc_store *st, int64_t id, const char *token, const char *actor, kc_notice_info *out, kc_err *err);
 
+/* A contact's notices setting ("all", "none", or a comma or space separated
+ * list of kinds): does the list name w? ("all" is for the caller to decide:
+ * some kinds, such as the weekly report, are opt-in only.) */
+int kc_notices_lists(const char *list, const char *w);
+
 #endif

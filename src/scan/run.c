@@ -17,6 +17,7 @@
 #include "audit/audit.h"
 #include "base/time.h"
 #include "notify/compose.h"
+#include "notify/notice.h"
 #include "notify/outbox.h"
 #include "org/asset.h"
 #include "org/org.h"
@@ -760,15 +761,8 @@ static const char *env_or(const char *name, const char *def)
 /* Does a contact's notices setting take findings? all, or a list naming scan, findings or high. */
 static int wants_findings(const char *notices)
 {
-	char buf[200], *save = NULL;
-
-	if (!strcmp(notices, "all"))
-		return 1;
-	snprintf(buf, sizeof(buf), "%s", notices);
-	for (char *w = strtok_r(buf, ", ", &save); w; w = strtok_r(NULL, ", ", &save))
-		if (!strcmp(w, "scan") || !strcmp(w, "findings") || !strcmp(w, "high"))
-			return 1;
-	return 0;
+	return !strcmp(notices, "all") || kc_notices_lists(notices, "scan") || kc_notices_lists(notices, "findings") ||
+	       kc_notices_lists(notices, "high");
 }
 
 struct rcpt {
@@ -910,15 +904,7 @@ int kc_scan_notify_high(kc_store *st, const int64_t *ids, size_t n, size_t *queu
 /* Does a contact's notices setting take the findings notice? all, or a list naming scan or findings. */
 static int wants_digest(const char *notices)
 {
-	char buf[200], *save = NULL;
-
-	if (!strcmp(notices, "all"))
-		return 1;
-	snprintf(buf, sizeof(buf), "%s", notices);
-	for (char *w = strtok_r(buf, ", ", &save); w; w = strtok_r(NULL, ", ", &save))
-		if (!strcmp(w, "scan") || !strcmp(w, "findings"))
-			return 1;
-	return 0;
+	return !strcmp(notices, "all") || kc_notices_lists(notices, "scan") || kc_notices_lists(notices, "findings");
 }
 
 static void fill_id64(kc_stmt *s, void *rec)
