@@ -560,14 +560,26 @@ int kc_finding_withdraw(kc_store *st, const char *actor, int64_t id, kc_err *err
 	return rc;
 }
 
+struct exp {
+	int64_t id, org;
+	char sev[8], until[16];
+};
+
+static void fill_exp(kc_stmt *s, void *rec)
+{
+	struct exp *e = rec;
+
+	e->id = kc_stmt_int(s, 0);
+	e->org = kc_stmt_int(s, 1);
+	snprintf(e->sev, sizeof(e->sev), "%s", nz(kc_stmt_text(s, 2)));
+	snprintf(e->until, sizeof(e->until), "%s", nz(kc_stmt_text(s, 3)));
+}
+
 int kc_finding_expire(kc_store *st, const char *actor, size_t *nout, kc_err *err)
 {
 	char now[KC_TIME_STRLEN], today[16];
-	struct exp {
-		int64_t id, org;
-		char sev[8], until[16];
-	} *v = NULL;
-	size_t n = 0, cap = 0;
+	struct exp *v = NULL;
+	size_t n = 0;
 	kc_stmt *s;
 	int rc;
 
@@ -581,25 +593,7 @@ int kc_finding_expire(kc_store *st, const char *actor, size_t *nout, kc_err *err
 			    "t", today);
 	if (rc)
 		return rc;
-	while ((rc = kc_stmt_step(s, err)) == KC_ROW) {
-		if (n == cap) {
-			size_t c2 = cap ? cap * 2 : 8;
-			struct exp *v2 = realloc(v, c2 * sizeof(*v2));
-
-			if (!v2) {
-				rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
-				break;
-			}
-			v = v2;
-			cap = c2;
-		}
-		v[n].id = kc_stmt_int(s, 0);
-		v[n].org = kc_stmt_int(s, 1);
-		snprintf(v[n].sev, sizeof(v[n].sev), "%s", kc_stmt_text(s, 2));
-		snprintf(v[n].until, sizeof(v[n].until), "%s", kc_stmt_text(s, 3));
-		n++;
-	}
-	kc_stmt_finalize(s);
+	rc = kc_store_collect(s, sizeof(*v), fill_exp, (void **)&v, &n, err);
 	for (size_t i = 0; rc >= 0 && i < n; i++) {
 		char detail[64];
 
@@ -834,18 +828,29 @@ int kc_rating_trend(kc_store *st, int64_t org_id, size_t max, kc_rating_day **ou
 	return KC_OK;
 }
 
+struct row {
+	int64_t org;
+	char day[16];
+	int colour;
+};
+
+static void fill_row(kc_stmt *s, void *rec)
+{
+	struct row *r = rec;
+
+	r->org = kc_stmt_int(s, 0);
+	snprintf(r->day, sizeof(r->day), "%s", nz(kc_stmt_text(s, 1)));
+	r->colour = (int)colour_parse(kc_stmt_text(s, 2));
+}
+
 int kc_rating_national(kc_store *st, size_t days, kc_rating_tally **out, size_t *n, kc_err *err)
 {
 	char now[KC_TIME_STRLEN], since[16];
 	kc_rating_tally *v = NULL;
 	size_t nv = 0, max = days ? days : 90, k = 0;
 	int64_t org = -1;
-	struct row {
-		int64_t org;
-		char day[16];
-		int colour;
-	} *rows = NULL;
-	size_t nrows = 0, cap = 0;
+	struct row *rows = NULL;
+	size_t nrows = 0;
 	kc_stmt *s;
 	int rc;
 
@@ -862,24 +867,7 @@ int kc_rating_national(kc_store *st, size_t days, kc_rating_tally **out, size_t 
 			    "tt", since, since);
 	if (rc)
 		return rc;
-	while ((rc = kc_stmt_step(s, err)) == KC_ROW) {
-		if (nrows == cap) {
-			size_t c2 = cap ? cap * 2 : 256;
-			struct row *r2 = realloc(rows, c2 * sizeof(*r2));
-
-			if (!r2) {
-				rc = kc_err_set(err, KC_ENOMEM, _("out of memory"));
-				break;
-			}
-			rows = r2;
-			cap = c2;
-		}
-		rows[nrows].org = kc_stmt_int(s, 0);
-		snprintf(rows[nrows].day, sizeof(rows[nrows].day), "%s", nz(kc_stmt_text(s, 1)));
-		rows[nrows].colour = (int)colour_parse(kc_stmt_text(s, 2));
-		nrows++;
-	}
-	kc_stmt_finalize(s);
+	rc = kc_store_collect(s, sizeof(*rows), fill_row, (void **)&rows, &nrows, err);
 	if (rc < 0)
 		goto out;
 	rc = KC_OK;
