@@ -29,6 +29,7 @@ t_begin() {
 }
 
 t_cleanup() {
+	[ -z "${SERVER:-}" ] || kill "$SERVER" 2>/dev/null
 	smtp_stop
 	[ -n "${T_KEEP:-}" ] || rm -rf "$T_DIR"
 	if [ -n "${T_PGDB:-}" ] && [ -z "${T_KEEP:-}" ]; then
@@ -60,6 +61,21 @@ db_val() {
 # which two tests running side by side can share.
 t_port() {
 	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# serve_start [kcert serve options]: kcert serve on a free port of 127.0.0.1,
+# its output in $T_DIR/serve.out and serve.err; sets PORT, URL and SERVER and
+# waits until /healthz answers. t_cleanup stops it.
+serve_start() {
+	PORT=$(t_port)
+	URL="http://127.0.0.1:$PORT"
+	"$KCERT" serve --listen "127.0.0.1:$PORT" "$@" >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
+	SERVER=$!
+	for _i in $(seq 1 200); do
+		curl -sf "$URL/healthz" >/dev/null && return 0
+		sleep 0.1
+	done
+	t_bad "kcert serve did not answer on $URL" "$(tail -n 5 "$T_DIR/serve.err")"
 }
 
 t_ok() { T_PASS=$((T_PASS + 1)); }

@@ -21,11 +21,7 @@ echo "$pw" | "$KCERT" user add helse-ui --role partner --org helsecert --passwor
 "$KCERT" contact add 4601 --name "Kari Bergen" --email kari@bergen.kommune.no >/dev/null
 "$KCERT" asset add 0301 cidr 192.0.2.0/24 >/dev/null
 "$KCERT" asset add 4601 cidr 198.51.100.0/24 >/dev/null
-PORT=$(t_port)
-"$KCERT" serve --listen "127.0.0.1:$PORT" >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT
-for i in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+serve_start
 shots="$here/../build/test-logs"
 mkdir -p "$shots"
 cd "$here/browser" && node ui.mjs "http://127.0.0.1:$PORT" "$pw" "$shots"

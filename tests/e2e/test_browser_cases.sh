@@ -17,11 +17,7 @@ echo "$pw" | "$KCERT" user add ana --role analyst --password-stdin >/dev/null
 echo "$pw" | "$KCERT" user add oslo-ui --role member --org 0301 --password-stdin >/dev/null
 "$KCERT" contact add 0301 --name "Ola Oslo" --email ola@oslo.kommune.no >/dev/null
 smtp_start "$T_DIR/mail"
-PORT=$(t_port)
-"$KCERT" serve --listen "127.0.0.1:$PORT" --worker-interval 1 >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT
-for i in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+serve_start --worker-interval 1
 shots="$here/../build/test-logs"
 mkdir -p "$shots"
 cd "$here/browser" && node cases.mjs "http://127.0.0.1:$PORT" "$pw" "$shots" "$T_DIR/mail" "$KCERT"

@@ -35,12 +35,7 @@ q() {
 q "SELECT o.code, count(*) FROM event e JOIN org o ON o.id = e.org_id WHERE o.kind = 'municipality' AND
    e.time_last >= '2026-10-29T06:00:00Z' GROUP BY o.code" >"$T_DIR/map.tsv"
 q "SELECT name FROM org WHERE kind = 'municipality' AND code <> '4601'" >"$T_DIR/others.txt"
-PORT=$(t_port)
-URL="http://127.0.0.1:$PORT"
-"$KCERT" serve --listen "127.0.0.1:$PORT" --no-worker >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT
-for i in $(seq 1 200); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
+serve_start --no-worker
 curl -sf -H "Authorization: Bearer $tok_ana" "$URL/api/v1/situation" >"$T_DIR/national.json" &&
 	curl -sf -H "Authorization: Bearer $tok_bergen" "$URL/api/v1/situation" >"$T_DIR/bergen.json" ||
 	{ echo "FAIL test_browser_picture: GET /api/v1/situation" >&2; exit 1; }

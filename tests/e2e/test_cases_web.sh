@@ -18,12 +18,7 @@ for u in ana oslo bergen helse; do
 	eval "TOK_$u=\$('$KCERT' token create $u --expires 1d 2>/dev/null)"
 done
 "$KCERT" contact add helsecert --name Vakt --email vakt@helsecert.example >/dev/null
-PORT=$(t_port)
-URL="http://127.0.0.1:$PORT"
-"$KCERT" serve --listen "127.0.0.1:$PORT" --no-worker >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT
-for i in $(seq 1 200); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
+serve_start --no-worker
 
 api() { # api USER METHOD PATH [JSON]
 	tok=$(eval echo "\$TOK_$1")

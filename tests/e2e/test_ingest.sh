@@ -92,11 +92,7 @@ echo "$pw" | "$KCERT" user add ana --role analyst --password-stdin >/dev/null
 echo "$pw" | "$KCERT" user add oslo --role member --org 0301 --password-stdin >/dev/null
 echo "$pw" | "$KCERT" user add bergen --role member --org 4601 --password-stdin >/dev/null
 echo "$pw" | "$KCERT" user add helse --role partner --org helsecert --password-stdin >/dev/null
-PORT=$(t_port)
-"$KCERT" serve --listen "127.0.0.1:$PORT" >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT
-for i in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+serve_start
 for u in ana oslo bergen helse; do
 	tok=$("$KCERT" token create $u 2>/dev/null)
 	run curl -s -w ' %{http_code}' -H "Authorization: Bearer $tok" "http://127.0.0.1:$PORT/api/v1/events?limit=200"

@@ -134,12 +134,7 @@ pw=Korrekt-Hest-Batteri-9
 echo "$pw" | "$KCERT" user add ana --role analyst --password-stdin >/dev/null
 echo "$pw" | "$KCERT" user add bergen --role member --org 4601 --password-stdin >/dev/null
 TOK_bergen=$("$KCERT" token create bergen --expires 1d 2>/dev/null)
-PORT=$(t_port)
-URL="http://127.0.0.1:$PORT"
-"$KCERT" serve --listen "127.0.0.1:$PORT" --no-worker >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT
-for i in $(seq 1 200); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
+serve_start --no-worker
 login() {
 	rm -f "$T_DIR/jar"
 	curl -s -c "$T_DIR/jar" -b "$T_DIR/jar" "$URL/login" >"$T_DIR/login.html"

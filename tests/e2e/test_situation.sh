@@ -41,12 +41,7 @@ echo "$pw" | "$KCERT" user add ana --role analyst --password-stdin >/dev/null
 echo "$pw" | "$KCERT" user add bergen --role member --org 4601 --password-stdin >/dev/null
 TOK_ana=$("$KCERT" token create ana --expires 1d 2>/dev/null)
 TOK_bergen=$("$KCERT" token create bergen --expires 1d 2>/dev/null)
-PORT=$(t_port)
-URL="http://127.0.0.1:$PORT"
-"$KCERT" serve --listen "127.0.0.1:$PORT" --no-worker >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT
-for i in $(seq 1 200); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
+serve_start --no-worker
 run curl -s -H "Authorization: Bearer $TOK_ana" "$URL/api/v1/situation"
 expect_out '"threat_level": ?\{"level": ?3' "the API gives the level"
 expect_out '"kritisk": ?1' "open cases by severity"

@@ -120,12 +120,7 @@ echo "$pw" | "$KCERT" user add bergen --role member --org 4601 --password-stdin 
 export TOK_ana=$("$KCERT" token create ana --expires 1d 2>/dev/null)
 export TOK_helse=$("$KCERT" token create helse --expires 1d 2>/dev/null)
 export TOK_bergen=$("$KCERT" token create bergen --expires 1d 2>/dev/null)
-PORT=$(t_port)
-URL="http://127.0.0.1:$PORT"
-"$KCERT" serve --listen "127.0.0.1:$PORT" --no-worker >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT
-for i in $(seq 1 200); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
+serve_start --no-worker
 UNMARKED="192.0.2.13" $PY "$HERE/taxii/client.py" "$URL" >"$T_DIR/client.out" 2>&1
 while IFS= read -r line; do
 	case $line in

@@ -5,12 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 t_begin
 "$KCERT" init >/dev/null || exit 1
-PORT=$(t_port)
-URL="http://127.0.0.1:$PORT"
-"$KCERT" serve --listen "127.0.0.1:$PORT" >"$T_DIR/serve.out" 2>"$T_DIR/serve.err" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; t_cleanup' EXIT
-for i in $(seq 1 200); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
+serve_start
 run curl -s "$URL/healthz"
 expect_eq "$OUT" "ok" "the server answers /healthz"
 ADMIN_PW=$(sed -n 's/^    \([A-Za-z0-9_-]\{43\}\)$/\1/p' "$T_DIR/serve.out")
