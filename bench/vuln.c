@@ -231,11 +231,12 @@ static size_t nscrit;
 static void collect_criteria(void)
 {
 	for (size_t t = 0; t < ntmpl; t++) {
-		char *text = malloc(strlen(tmpls[t].pre) + strlen(tmpls[t].post) + 32);
+		size_t cap = strlen(tmpls[t].pre) + strlen(tmpls[t].post) + 32;
+		char *text = malloc(cap);
 		json_t *item, *cfg, *node, *m;
 		size_t ci, ni, mi;
 
-		sprintf(text, "%s\"CVE-2099-0000000\"%s", tmpls[t].pre, tmpls[t].post);
+		snprintf(text, cap, "%s\"CVE-2099-0000000\"%s", tmpls[t].pre, tmpls[t].post);
 		item = json_loads(text, 0, NULL);
 		free(text);
 		json_array_foreach(json_object_get(json_object_get(item, "cve"), "configurations"), ci, cfg)

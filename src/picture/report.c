@@ -42,7 +42,8 @@ static void add(doc *d, int kind, const char *fmt, ...) __attribute__((format(pr
 static void add(doc *d, int kind, const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
+	kc_buf t;
+	char *s;
 
 	if (d->n == d->cap) {
 		blk *p = realloc(d->b, (d->cap = d->cap ? 2 * d->cap : 64) * sizeof(*p));
@@ -53,10 +54,11 @@ static void add(doc *d, int kind, const char *fmt, ...)
 		}
 		d->b = p;
 	}
+	kc_buf_init(&t, 1u << 20);
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = kc_buf_vaddf(&t, fmt, ap) ? NULL : kc_buf_detach(&t, NULL);
 	va_end(ap);
+	kc_buf_release(&t);
 	if (!s) {
 		d->oom = 1;
 		return;

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include "base/buf.h"
 #include "feed/ingest.h"
 #include "org/asset.h"
 #include "org/org.h"
@@ -433,17 +434,15 @@ static void shadowserver_pipeline(void **state)
 	kc_ingest_opts o = { .report = "scan_rdp" };
 	kc_ingest_report rep;
 	kc_err err;
-	char *text = malloc(6000 * 80 + 200);
-	size_t w = 0;
+	kc_buf text;
 	const char *path;
 
-	assert_non_null(text);
-	w += (size_t)sprintf(text + w, "\"timestamp\",\"ip\",\"port\",\"hostname\",\"tag\"\n");
+	kc_buf_init(&text, 1u << 20);
+	kc_buf_adds(&text, "\"timestamp\",\"ip\",\"port\",\"hostname\",\"tag\"\n");
 	for (int i = 0; i < 6000; i++) /* 3000 addresses in the registered /24 x ports, 3000 outside */
-		w += (size_t)sprintf(text + w, "\"2026-11-27 %02d:%02d:00\",%s.%d,%d,,rdp\n", i / 600, i / 10 % 60,
-				     i % 2 ? "203.0.113" : "192.0.2", i / 2 % 250 + 1, 3389 + i / 500);
-	text[w] = '\0';
-	path = write_file(f, "2026-11-27-scan_rdp-test.csv", text);
+		kc_buf_addf(&text, "\"2026-11-27 %02d:%02d:00\",%s.%d,%d,,rdp\n", i / 600, i / 10 % 60,
+			    i % 2 ? "203.0.113" : "192.0.2", i / 2 % 250 + 1, 3389 + i / 500);
+	path = write_file(f, "2026-11-27-scan_rdp-test.csv", kc_buf_str(&text));
 
 	assert_int_equal(f->st->ops->exec_script(f->st,
 		"CREATE TRIGGER refuse AFTER INSERT ON event WHEN (SELECT count(*) FROM event) >= 2500 "
@@ -467,7 +466,7 @@ static void shadowserver_pipeline(void **state)
 	/* 250 addresses x 12 ports, each once: no merges, every one stored */
 	assert_int_equal(rep.events, 3000);
 	assert_int_equal(count(f, "source_ip = '192.0.2.250' AND source_port = 3389 + 11"), 1);
-	free(text);
+	kc_buf_release(&text);
 }
 
 int main(void)

@@ -256,7 +256,7 @@ static void test_caps(void **state)
 	/* A record over the cap is handed out as NULL; the next one is whole. */
 	p = stpcpy(doc, head);
 	memset(p, 'A', big);
-	strcpy(p + big, tail);
+	memcpy(p + big, tail, strlen(tail) + 1);
 	assert_int_equal(split(doc, strlen(doc), 1u << 16, &l, &err), 0);
 	{
 		char want[200];
@@ -268,7 +268,7 @@ static void test_caps(void **state)
 	/* An envelope over its cap stops the walk. */
 	p = stpcpy(doc, "{\"pad\":\"");
 	memset(p, 'B', KC_JSPLIT_ENVELOPE_MAX);
-	strcpy(p + KC_JSPLIT_ENVELOPE_MAX, "\",\"vulnerabilities\":[]}");
+	memcpy(p + KC_JSPLIT_ENVELOPE_MAX, "\",\"vulnerabilities\":[]}", sizeof("\",\"vulnerabilities\":[]}"));
 	assert_int_equal(split(doc, strlen(doc), 1u << 16, &l, &err), KC_ETOOBIG);
 	assert_non_null(strstr(err.msg, "the page starting at byte 0 has more than"));
 	kc_buf_release(&l.b);
