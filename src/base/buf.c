@@ -145,3 +145,25 @@ void kc_buf_html(kc_buf *b, const char *s)
 		}
 	}
 }
+
+int kc_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	while (p < end) {
+		unsigned char c = *p;
+		size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+
+		if (!len || (size_t)(end - p) < len || (len == 2 && c < 0xC2) || (len == 4 && c > 0xF4))
+			return 0;
+		for (size_t k = 1; k < len; k++)
+			if ((p[k] & 0xC0) != 0x80)
+				return 0;
+		if (len == 3 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0))) /* overlong, surrogates */
+			return 0;
+		if (len == 4 && ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90)))
+			return 0;
+		p += len;
+	}
+	return 1;
+}

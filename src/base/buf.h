@@ -47,6 +47,10 @@ void kc_buf_truncate(kc_buf *b, size_t len);
  * < > & " and ' become entities. */
 void kc_buf_html(kc_buf *b, const char *s);
 
+/* 1 when s[0..n) is well-formed UTF-8 (no overlong forms, no surrogates,
+ * nothing past U+10FFFF), else 0. */
+int kc_utf8_valid(const char *s, size_t n);
+
 /* Hand the malloc'd, NUL-terminated contents to the caller and reset b. Never NULL
  * unless out of memory. */
 char *kc_buf_detach(kc_buf *b, size_t *len);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/domain.h"
 #include "base/ip.h"
 #include "base/kc.h"
@@ -296,6 +297,8 @@ int kc_sink_emit(kc_sink *s, const kc_sink_event *ev, size_t line, const char *r
 		snprintf(why, sizeof(why), _("line %zu: not a domain name: %s"), line, e.fqdn);
 	else if (e.url && kc_url_host(e.url, strlen(e.url), &host, NULL))
 		snprintf(why, sizeof(why), _("line %zu: not a URL with a host"), line);
+	else if (e.url && !kc_utf8_valid(e.url, strlen(e.url)))
+		snprintf(why, sizeof(why), _("line %zu: the URL is not UTF-8 text"), line);
 	else if (!e.ip && !e.fqdn && !e.url)
 		snprintf(why, sizeof(why), _("line %zu: no address, host name or URL"), line);
 	if (!why[0] && !e.ip && !e.fqdn) { /* the URL's host stands for the system */

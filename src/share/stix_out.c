@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "advisory/advisory.h"
+#include "base/buf.h"
 #include "base/time.h"
 #include "base/kc.h"
 
@@ -248,6 +249,8 @@ static json_t *marking(kc_tlp t)
 /* A network value: its SCO type ("" when not one STIX patterns carry). */
 static const char *value_type(const char *kind, const char *value)
 {
+	if (!kc_utf8_valid(value, strlen(value))) /* STIX strings are UTF-8: such a value is no object */
+		return "";
 	if (!strcmp(kind, "ip") || !strcmp(kind, "cidr"))
 		return strchr(value, ':') ? "ipv6-addr" : "ipv4-addr";
 	if (!strcmp(kind, "domain") || !strcmp(kind, "fqdn"))

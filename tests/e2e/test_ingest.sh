@@ -79,6 +79,10 @@ run "$KCERT" ingest --format list --classification other/blacklist/blacklisted-i
 expect_rc 1 "a list with bad lines exits 1"
 expect_out "8 lines, 4 new events, 1 merged duplicates, 1 unattributed \(dropped\), 2 quarantined" "every list line is accounted for"
 expect_eq "$(cut -f2 "$Q.list" | tr '\n' ' ')" "7 9 " "lines 7 and 9 quarantined (the comment line counts)"
+printf 'http://192.0.2.9/\321\232\211\n' >"$T_DIR/notutf8.txt"
+run "$KCERT" ingest --format list --classification other/blacklist/blacklisted-ip --quarantine "$Q.utf8" "$T_DIR/notutf8.txt"
+expect_rc 1 "a URL that is not UTF-8 is quarantined"
+expect_eq "$(cut -f3 "$Q.utf8")" "line 1: the URL is not UTF-8 text" "with its line and the reason"
 run "$KCERT" event list --type blacklisted-ip --format csv
 expect_out "192.0.2.66,,,,other,blacklist,blacklisted-ip,partner-list,oslo,2" "an address, seen twice"
 expect_out ",,intranett.bergen.kommune.no,,other,blacklist,blacklisted-ip,partner-list,bergen" "a defanged URL attributed by its host"

@@ -2,6 +2,7 @@
  * next cursor, and the periods of the NSM statistics. */
 #include "../test.h"
 #include "base/err.h"
+#include "base/buf.h"
 #include "share/share.h"
 
 static void uuid5_matches_the_rfc(void **state)
@@ -94,6 +95,39 @@ static void periods(void **state)
 	assert_false(kc_community_valid(""));
 }
 
+/* An event whose URL is not UTF-8 (stored before ingestion checked it, or
+ * written by another tool) is left out of the export; the rest goes out. */
+static void export_skips_values_not_utf8(void **state)
+{
+	char path[256];
+	kc_store *st = test_store(1, path);
+	kc_share_mark_new m = { .kind = "events", .set_since = "1970-01-01", .tlp = "GREEN", .community = "t" };
+	const char *ins = "INSERT INTO event (feed_name, report, taxonomy, type, identifier, source_ip, source_url, "
+			  "time_source, time_last, time_observation, dedup_key, extra, tlp) VALUES ('f', 'list', "
+			  "'other', 'blacklist', 'x', ?, ?, '2026-11-27T00:00:00Z', '2026-11-27T00:00:00Z', "
+			  "'2026-11-27T00:00:00Z', ?, '{}', 'GREEN')";
+	kc_share_set set;
+	kc_buf b;
+	kc_err err;
+
+	(void)state;
+	assert_int_equal(kc_store_exec(st, &err, NULL, ins, "ttt", "192.0.2.7", NULL, "k1"), 0);
+	assert_int_equal(kc_store_exec(st, &err, NULL, ins, "ttt", NULL, "http://bad.example/\xd1\x9a\x89", "k2"), 0);
+	assert_int_equal(kc_share_mark_add(st, "test", &m, NULL, &err), 0);
+	assert_int_equal(kc_share_collect(st, NULL, &set, &err), 0);
+	kc_buf_init(&b, 1u << 22);
+	assert_int_equal(kc_share_stix_bundle(&set, &b, &err), 0);
+	assert_non_null(strstr(kc_buf_str(&b), "[ipv4-addr:value = '192.0.2.7']"));
+	assert_null(strstr(kc_buf_str(&b), "bad.example"));
+	assert_true(kc_utf8_valid("Ålesund", strlen("Ålesund")));
+	assert_false(kc_utf8_valid("\xd1\x9a\x89", 3));
+	assert_false(kc_utf8_valid("\xc0\xaf", 2));	    /* overlong '/' */
+	assert_false(kc_utf8_valid("\xed\xa0\x80", 3)); /* a surrogate */
+	kc_buf_release(&b);
+	kc_share_set_release(&set);
+	test_store_done(st, path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -101,6 +135,7 @@ int main(void)
 		cmocka_unit_test(stix_times_have_milliseconds),
 		cmocka_unit_test(taxii_query_and_cursor),
 		cmocka_unit_test(periods),
+		cmocka_unit_test(export_skips_values_not_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

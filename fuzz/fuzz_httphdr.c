@@ -1,5 +1,5 @@
 /*
- * fuzz_http_header.c - libFuzzer harness for HTTP response headers
+ * fuzz_httphdr.c - libFuzzer harness for HTTP response headers
  * (src/scan/httphdr.c): header blocks, HSTS/CSP/XFO/Referrer-Policy values and
  * product fingerprints. No crash; slices stay inside the input.
  */
