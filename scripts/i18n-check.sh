@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 find src -name '*.c' | sort > "$tmp/files"
-xgettext --language=C --keyword=_ --keyword=N_ --keyword=T --keyword=kc_req_tr:2 --from-code=UTF-8 --no-location \
+xgettext --language=C --keyword=_ --keyword=N_ --keyword=T --keyword=kc_req_tr:2 --keyword=fail:4 --from-code=UTF-8 --no-location \
 	--no-wrap --omit-header -o "$tmp/pot" -f "$tmp/files"
 # PO msgids -> one C-literal body per line (the PO escapes are C's).
 LC_ALL=C awk '

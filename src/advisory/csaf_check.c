@@ -52,7 +52,8 @@ static void fail(struct ck *c, const char *test, const char *path, const char *f
 	snprintf(c->v[c->n].test, sizeof(c->v[c->n].test), "%s", test);
 	snprintf(c->v[c->n].path, sizeof(c->v[c->n].path), "%s", path);
 	va_start(ap, fmt);
-	vsnprintf(c->v[c->n].message, sizeof(c->v[c->n].message), fmt, ap);
+	/* The message in the reader's language (i18n-check reads fail's 4th argument). */
+	vsnprintf(c->v[c->n].message, sizeof(c->v[c->n].message), _(fmt), ap);
 	va_end(ap);
 	c->n++;
 }

@@ -102,6 +102,8 @@ sed 's/"fixed": \[/"known_not_affected": ["CSAFPID-0001"], "fixed": [/' "$T_DIR/
 run "$KCERT" csaf validate "$T_DIR/bad.json"
 expect_rc 1 "a contradicting document fails"
 expect_out '6.1.6 /vulnerabilities/0/product_status/known_not_affected/0' "naming the test and the JSON path"
+run "$KCERT" --lang nb csaf validate "$T_DIR/bad.json"
+expect_out '6.1.6 /vulnerabilities/0/product_status/known_not_affected/0: produktet .* har motstridende produktstatus' "the checker's messages in bokmål too"
 for f in "$REPO"/tests/fixtures/csaf/bsi-2022-0001.json "$REPO"/tests/fixtures/csaf/sec-vex-2022-0001.json "$REPO"/tests/fixtures/csaf/oasis_csaf_tc-csaf_2_0-2021-6-1-14-11.json; do
 	run "$KCERT" csaf validate "$f"
 	expect_rc 0 "the OASIS example $(basename "$f") passes"
